@@ -1,0 +1,75 @@
+/**
+ * The one owner of the training worker on the page. Each run gets an id; messages from stale runs
+ * are dropped. If the worker crashes, a new one is started and the caller is told, so it can
+ * re-initialise with the user's settings.
+ */
+import type { BackendChoice, PlaygroundConfig } from '../features/playground/meta';
+import type { RunPosition } from '../features/playground/url';
+import type { FromWorker, ToWorker } from '../worker/protocol';
+
+type WithoutRunId<T> = T extends { runId: number } ? Omit<T, 'runId'> : never;
+export type RunCommand = WithoutRunId<Exclude<ToWorker, { type: 'init' }>>;
+
+export interface TrainerClientEvents {
+  onMessage(message: FromWorker): void;
+  onCrash(detail: string): void;
+}
+
+export class TrainerClient {
+  private worker: Worker;
+  private runId = 0;
+  private disposed = false;
+
+  constructor(private readonly events: TrainerClientEvents) {
+    this.worker = this.spawn();
+  }
+
+  private spawn(): Worker {
+    const worker = new Worker(new URL('../worker/training.worker.ts', import.meta.url), { type: 'module', name: 'training' });
+    worker.onmessage = (event: MessageEvent<FromWorker>) => this.receive(event.data);
+    worker.onerror = (event) => this.crashed(event.message || 'worker error');
+    worker.onmessageerror = () => this.crashed('message error');
+    return worker;
+  }
+
+  private receive(message: FromWorker): void {
+    if ('runId' in message && message.runId !== undefined && message.runId !== this.runId) return;
+    this.events.onMessage(message);
+  }
+
+  private crashed(detail: string): void {
+    if (this.disposed) return;
+    this.worker.terminate();
+    this.worker = this.spawn();
+    this.events.onCrash(detail);
+  }
+
+  /** Starts a new run (a new id: anything still in flight for the old one is ignored). */
+  init(config: PlaygroundConfig, position: RunPosition): number {
+    this.runId++;
+    this.post({ type: 'init', runId: this.runId, config, position });
+    return this.runId;
+  }
+
+  send(command: RunCommand): void {
+    this.post({ ...command, runId: this.runId } as ToWorker);
+  }
+
+  setBackend(choice: BackendChoice): void {
+    this.post({ type: 'setBackend', choice });
+  }
+
+  private post(message: ToWorker): void {
+    this.worker.postMessage(message);
+  }
+
+  /** For tests and the reliability checks: kills the worker as a crash would. */
+  simulateCrash(): void {
+    this.crashed('simulated crash');
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.worker.terminate();
+  }
+}

@@ -1,0 +1,183 @@
+/**
+ * The network as TF Playground draws it: feature inputs, hidden layers (add/remove layers and
+ * neurons), each neuron's output map as a thumbnail, weights as link colour and width. Hovering
+ * a link shows its value, clicking edits it.
+ */
+import { useState, type KeyboardEvent } from 'react';
+import type { FeatureName } from '../../../engine/features';
+import { useI18n } from '../../../i18n/I18nProvider';
+import type { Snapshot } from '../../../worker/protocol';
+import { parameterIndex, type FlatLayout } from '../layout';
+import { FEATURE_OPTIONS, MAX_HIDDEN_LAYERS, MAX_NEURONS, type PlaygroundConfig } from '../meta';
+import { cssColorOf } from './colors';
+import { HeatmapCanvas } from './HeatmapCanvas';
+import type { Phase } from './phases';
+
+const NODE = 40;
+const COLUMN_GAP = 118;
+const ROW = 52;
+const TOP = 56;
+const LEFT = 70;
+
+export interface LinkId {
+  layer: number;
+  j: number;
+  i: number;
+}
+
+interface Props {
+  config: PlaygroundConfig;
+  layout: FlatLayout;
+  snapshot: Snapshot | null;
+  phase: Phase | null;
+  setConfig(patch: Partial<PlaygroundConfig>): void;
+  onEditWeight(link: LinkId, value: number): void;
+}
+
+const FEATURE_LABELS: Record<FeatureName, string> = {
+  x1: 'x₁',
+  x2: 'x₂',
+  x1Squared: 'x₁²',
+  x2Squared: 'x₂²',
+  x1x2: 'x₁x₂',
+  sinX1: 'sin(x₁)',
+  sinX2: 'sin(x₂)',
+};
+
+export function featureLabel(name: FeatureName): string {
+  return FEATURE_LABELS[name];
+}
+
+/** Top-left corner of neuron j of column c (column 0 = the feature inputs). */
+function nodePosition(column: number, row: number): { x: number; y: number } {
+  return { x: LEFT + column * COLUMN_GAP, y: TOP + row * ROW };
+}
+
+function isActiveLayer(phase: Phase | null, layer: number): boolean {
+  return phase !== null && (phase.kind === 'forward' || phase.kind === 'backward') && phase.layer === layer;
+}
+
+export function NetworkDiagram({ config, layout, snapshot, phase, setConfig, onEditWeight }: Props) {
+  const { t } = useI18n();
+  const [editing, setEditing] = useState<(LinkId & { value: string }) | null>(null);
+  const sizes = layout.layerSizes;
+  const lastLayer = sizes.length - 1;
+  const heatmap = snapshot?.heatmap;
+  // The row of network input i is its feature's row among all features.
+  const rowOf = (layer: number, j: number) => (layer === 0 ? FEATURE_OPTIONS.indexOf(config.features[j]) : j);
+  const width = LEFT + lastLayer * COLUMN_GAP + NODE + 20;
+  const height = TOP + Math.max(FEATURE_OPTIONS.length, ...sizes.slice(1)) * ROW + 10;
+
+  const toggleFeature = (name: FeatureName) => {
+    const on = config.features.includes(name);
+    if (on && config.features.length === 1) return;
+    const features = FEATURE_OPTIONS.filter((f) => (f === name ? !on : config.features.includes(f)));
+    setConfig({ features });
+  };
+  const setHidden = (hiddenLayers: number[]) => setConfig({ hiddenLayers });
+  const changeNeurons = (h: number, delta: number) => {
+    const next = [...config.hiddenLayers];
+    next[h] = Math.max(1, Math.min(MAX_NEURONS, next[h] + delta));
+    setHidden(next);
+  };
+
+  const links = [];
+  for (let l = 1; l <= lastLayer; l++) {
+    for (let j = 0; j < sizes[l]; j++) {
+      for (let i = 0; i < sizes[l - 1]; i++) {
+        const from = nodePosition(l - 1, rowOf(l - 1, i));
+        const to = nodePosition(l, rowOf(l, j));
+        const w = snapshot ? snapshot.parameters[parameterIndex(layout, l, j, i)] : 0;
+        const x1 = from.x + NODE;
+        const y1 = from.y + NODE / 2;
+        const x2 = to.x;
+        const y2 = to.y + NODE / 2;
+        const mid = (x1 + x2) / 2;
+        const label = t('diagram.weightTitle', { layer: l, j: j + 1, i: i + 1, value: w.toPrecision(4) });
+        links.push(
+          <path
+            key={`${l}-${j}-${i}`}
+            className={`link${isActiveLayer(phase, l) ? ' link-active' : ''}`}
+            d={`M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`}
+            stroke={cssColorOf(w)}
+            strokeWidth={Math.min(8, 0.6 + Math.abs(w) * 2.5)}
+            data-testid="link"
+            onClick={() => setEditing({ layer: l, j, i, value: w.toPrecision(4) })}
+          >
+            <title>{label}</title>
+          </path>,
+        );
+      }
+    }
+  }
+
+  const submitEdit = (event: KeyboardEvent<HTMLInputElement>) => {
+    if (!editing) return;
+    if (event.key === 'Escape') setEditing(null);
+    if (event.key !== 'Enter') return;
+    const value = Number(editing.value);
+    if (Number.isFinite(value)) onEditWeight(editing, value);
+    setEditing(null);
+  };
+
+  return (
+    <section className="diagram" aria-label={t('diagram.title')}>
+      <div className="diagram-header">
+        <span>{t('diagram.hiddenLayers', { count: config.hiddenLayers.length })}</span>
+        <button type="button" aria-label={t('diagram.addLayer')} disabled={config.hiddenLayers.length >= MAX_HIDDEN_LAYERS} onClick={() => setHidden([...config.hiddenLayers, 2])}>+</button>
+        <button type="button" aria-label={t('diagram.removeLayer')} disabled={config.hiddenLayers.length === 0} onClick={() => setHidden(config.hiddenLayers.slice(0, -1))}>−</button>
+      </div>
+      <div className="diagram-canvas" style={{ width, height }}>
+        <svg width={width} height={height} className="diagram-links">
+          {links}
+        </svg>
+        {FEATURE_OPTIONS.map((name, row) => {
+          const input = config.features.indexOf(name);
+          const pos = nodePosition(0, row);
+          return (
+            <div key={name} className="node-wrap" style={{ left: pos.x - LEFT + 4, top: pos.y }}>
+              <span className="feature-label">{FEATURE_LABELS[name]}</span>
+              <button
+                type="button"
+                className={`node feature${input >= 0 ? ' on' : ''}`}
+                style={{ marginLeft: LEFT - 4 - 56 }}
+                aria-pressed={input >= 0}
+                aria-label={t('diagram.toggleFeature', { name: FEATURE_LABELS[name] })}
+                onClick={() => toggleFeature(name)}
+              >
+                {input >= 0 && <HeatmapCanvas heatmap={heatmap} neuron={layout.neuronOffset[0] + input} displaySize={NODE - 4} />}
+              </button>
+            </div>
+          );
+        })}
+        {config.hiddenLayers.map((count, h) => (
+          <div key={`controls-${h}`} className="layer-controls" style={{ left: nodePosition(h + 1, 0).x - 14, top: 4 }}>
+            <button type="button" aria-label={t('diagram.addNeuron', { layer: h + 1 })} disabled={count >= MAX_NEURONS} onClick={() => changeNeurons(h, 1)}>+</button>
+            <button type="button" aria-label={t('diagram.removeNeuron', { layer: h + 1 })} disabled={count <= 1} onClick={() => changeNeurons(h, -1)}>−</button>
+            <div className="layer-caption">{t('diagram.neurons', { count })}</div>
+          </div>
+        ))}
+        {sizes.slice(1).map((count, index) =>
+          Array.from({ length: count }, (_, j) => {
+            const l = index + 1;
+            const pos = nodePosition(l, j);
+            const title = l === lastLayer ? t('diagram.outputNeuron') : t('diagram.neuronTitle', { layer: l, j: j + 1 });
+            return (
+              <div key={`${l}-${j}`} className={`node${isActiveLayer(phase, l) ? ' node-active' : ''}`} style={{ left: pos.x, top: pos.y }} title={title}>
+                <HeatmapCanvas heatmap={heatmap} neuron={layout.neuronOffset[l] + j} displaySize={NODE - 4} discretize={config.discretize && l === lastLayer} />
+              </div>
+            );
+          }),
+        )}
+        {editing && (
+          <div className="weight-editor" style={{ left: nodePosition(editing.layer, 0).x - COLUMN_GAP / 2 - 40, top: nodePosition(editing.layer, rowOf(editing.layer, editing.j)).y }}>
+            <label>
+              {t('diagram.editWeight', { layer: editing.layer, j: editing.j + 1, i: editing.i + 1 })}
+              <input autoFocus type="number" step="0.01" value={editing.value} onChange={(e) => setEditing({ ...editing, value: e.target.value })} onKeyDown={submitEdit} onBlur={() => setEditing(null)} data-testid="weight-editor" />
+            </label>
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,81 @@
+/**
+ * The playground page: data, the network diagram, the output, and the live maths panels.
+ * Keyboard: Space play/pause, → one sample, Shift+→ one batch, E one epoch, R reset,
+ * N next walkthrough phase.
+ */
+import { useCallback, useEffect, useState } from 'react';
+import { useI18n } from '../../../i18n/I18nProvider';
+import type { StepUnit } from '../../../worker/protocol';
+import { DataPanel } from './DataPanel';
+import { MathsPanels } from './maths/MathsPanels';
+import { NetworkDiagram } from './NetworkDiagram';
+import { Notices } from './Notices';
+import { OutputView } from './OutputView';
+import { phaseSequence } from './phases';
+import { Toolbar } from './Toolbar';
+import type { PlaygroundController } from './usePlayground';
+import { useThrottled } from './useThrottled';
+import { Walkthrough } from './Walkthrough';
+
+/** How often the maths panels redraw while training runs (they are text-heavy). */
+const PANEL_REFRESH_MS = 150;
+
+export function PlaygroundView({ controller }: { controller: PlaygroundController }) {
+  const { t } = useI18n();
+  const { state, setConfig, send, reset } = controller;
+  const { config, layout, snapshot } = state;
+  const [phaseIndex, setPhaseIndex] = useState<number | null>(null);
+  const phases = phaseSequence(layout.layerSizes.length - 1);
+  const phase = phaseIndex === null ? null : phases[Math.min(phaseIndex, phases.length - 1)];
+  const playing = snapshot?.status === 'playing';
+  const panelSnapshot = useThrottled(snapshot, playing ? PANEL_REFRESH_MS : 0);
+
+  const playPause = useCallback(() => {
+    setPhaseIndex(null);
+    send({ type: playing ? 'pause' : 'play' });
+  }, [playing, send]);
+  const step = useCallback((unit: StepUnit) => send({ type: 'step', unit }), [send]);
+  const startWalkthrough = useCallback(() => {
+    if (phaseIndex !== null) return setPhaseIndex(null);
+    if (playing) send({ type: 'pause' });
+    if (snapshot) send({ type: 'selectSample', index: snapshot.cursor });
+    setPhaseIndex(0);
+  }, [phaseIndex, playing, send, snapshot]);
+  const nextPhase = useCallback(() => {
+    if (phaseIndex === null) return;
+    if (phaseIndex < phases.length - 1) return setPhaseIndex(phaseIndex + 1);
+    send({ type: 'step', unit: 'sample' });
+    setPhaseIndex(null);
+  }, [phaseIndex, phases.length, send]);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (target && (['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName) || target.isContentEditable)) return;
+      if (event.key === ' ' && target?.tagName !== 'BUTTON') {
+        event.preventDefault();
+        playPause();
+      } else if (event.key === 'ArrowRight') step(event.shiftKey ? 'batch' : 'sample');
+      else if (event.key === 'e' || event.key === 'E') step('epoch');
+      else if (event.key === 'r' || event.key === 'R') reset();
+      else if (event.key === 'n' || event.key === 'N') nextPhase();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [playPause, step, reset, nextPhase]);
+
+  return (
+    <main className="playground">
+      <Toolbar config={config} snapshot={snapshot} walking={phaseIndex !== null} setConfig={setConfig} onPlayPause={playPause} onReset={reset} onStep={step} onWalkthrough={startWalkthrough} />
+      <Notices state={state} onRestore={() => send({ type: 'restoreBeforeDivergence' })} onDismissError={controller.dismissError} onDismissNotice={controller.dismissNotice} />
+      {phase && <Walkthrough phase={phase} index={phaseIndex ?? 0} total={phases.length} snapshot={snapshot} batchSize={config.batchSize} onNext={nextPhase} onCancel={() => setPhaseIndex(null)} />}
+      <div className="playground-grid">
+        <DataPanel config={config} setConfig={setConfig} />
+        <NetworkDiagram config={config} layout={layout} snapshot={snapshot} phase={phase} setConfig={setConfig} onEditWeight={(link, value) => send({ type: 'editWeight', layer: link.layer, j: link.j, i: link.i, value })} />
+        <OutputView config={config} layout={layout} dataset={state.dataset} snapshot={snapshot} lossHistory={state.lossHistory} setConfig={setConfig} onSelectSample={(index) => send({ type: 'selectSample', index })} />
+      </div>
+      <h2 className="maths-heading">{t('panels.heading')}</h2>
+      <MathsPanels snapshot={panelSnapshot} layout={layout} config={config} phase={phase} gradCheck={state.gradCheck} onGradCheck={(layer, j, i) => send({ type: 'gradCheck', layer, j, i })} />
+    </main>
+  );
+}

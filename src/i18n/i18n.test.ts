@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import enCore from './en.json';
+import enMaths from './en.maths.json';
+import zhCore from './zh-CN.json';
+import zhMaths from './zh-CN.maths.json';
+import { detectLocale, format, loadMessages } from './i18n';
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('locales', () => {
+  for (const [name, en, zh] of [
+    ['core', enCore, zhCore],
+    ['maths', enMaths, zhMaths],
+  ] as const) {
+    it(`${name}: Chinese has exactly the English keys, with the same placeholders`, () => {
+      expect(Object.keys(zh).sort()).toEqual(Object.keys(en).sort());
+      for (const key of Object.keys(en) as (keyof typeof en)[]) {
+        expect(placeholders(zh[key]), key).toEqual(placeholders(en[key]));
+        expect(zh[key].trim(), key).not.toBe('');
+      }
+    });
+  }
+
+  it('Chinese strings are Chinese (not copied English) where the English has words', () => {
+    const all = { ...zhCore, ...zhMaths } as Record<string, string>;
+    const english = { ...enCore, ...enMaths } as Record<string, string>;
+    const untranslated = Object.keys(english).filter((key) => /[A-Za-z]{4,}/.test(english[key].replace(/\{\w+\}/g, '')) && all[key] === english[key]);
+    // Names that stay as they are in Chinese UIs.
+    const allowed = new Set(['language.en', 'activation.relu', 'activation.tanh', 'activation.sigmoid', 'activation.leakyRelu']);
+    expect(untranslated.filter((key) => !allowed.has(key))).toEqual([]);
+  });
+
+  it('loads Chinese lazily and falls back to nothing missing', async () => {
+    const messages = await loadMessages('zh-CN');
+    expect(messages['toolbar.pause']).toBe('暂停');
+    expect(Object.keys(messages).length).toBe(Object.keys({ ...enCore, ...enMaths }).length);
+  });
+
+  it('picks ?lang first, then the browser language, then English', () => {
+    expect(detectLocale('?lang=zh-CN', ['en-US'])).toBe('zh-CN');
+    expect(detectLocale('?lang=en', ['zh-CN'])).toBe('en');
+    expect(detectLocale('?lang=xx', ['zh-TW', 'en'])).toBe('zh-CN');
+    expect(detectLocale('', ['fr-FR', 'en-GB'])).toBe('en');
+    expect(detectLocale('', ['fr-FR'])).toBe('en');
+  });
+
+  it('fills placeholders', () => {
+    expect(format('Epoch {epoch} of {total}', { epoch: 3, total: 10 })).toBe('Epoch 3 of 10');
+  });
+});

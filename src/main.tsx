@@ -1,0 +1,16 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App';
+import { I18nProvider } from './i18n/I18nProvider';
+import { detectLocale } from './i18n/i18n';
+import './app/app.css';
+
+const locale = detectLocale(window.location.search, navigator.languages ?? [navigator.language]);
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <I18nProvider initialLocale={locale}>
+      <App />
+    </I18nProvider>
+  </StrictMode>,
+);

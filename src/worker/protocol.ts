@@ -1,0 +1,110 @@
+/**
+ * The one protocol between the page and the training worker. Discriminated unions both ways;
+ * only plain data and typed arrays (sent as transferables) cross, never a tensor or a class.
+ * Every message about a run carries its runId; the page drops messages of stale runs.
+ */
+import type { ProblemKind } from '../engine/datasets';
+import type { GradCheckResult } from '../engine/gradcheck';
+import type { BackendChoice, PlaygroundConfig } from '../features/playground/meta';
+import type { RunPosition } from '../features/playground/url';
+
+export type StepUnit = 'sample' | 'batch' | 'epoch';
+export type BackendName = 'webgl' | 'wasm' | 'cpu';
+
+/** Error codes; the UI shows a translated text for each (`error.<code>` in the locale files). */
+export type ErrorCode = 'diverged' | 'backendFailed' | 'badMessage' | 'workerCrashed';
+
+export type ToWorker =
+  | { type: 'init'; runId: number; config: PlaygroundConfig; position: RunPosition }
+  | { type: 'updateSettings'; runId: number; config: PlaygroundConfig }
+  | { type: 'play'; runId: number }
+  | { type: 'pause'; runId: number }
+  | { type: 'step'; runId: number; unit: StepUnit }
+  | { type: 'selectSample'; runId: number; index: number }
+  /** set w_ji of layer l (i = −1: the bias b_j) */
+  | { type: 'editWeight'; runId: number; layer: number; j: number; i: number; value: number }
+  | { type: 'gradCheck'; runId: number; layer: number; j: number; i: number }
+  | { type: 'restoreBeforeDivergence'; runId: number }
+  | { type: 'setBackend'; choice: BackendChoice };
+
+/** Forward and backward pass of one sample at the current parameters, every number the panels show. */
+export interface SampleTrace {
+  /** index in the dataset (train points first, then test) */
+  index: number;
+  isTrain: boolean;
+  x1: number;
+  x2: number;
+  /** y */
+  yTrue: number;
+  /** ŷ */
+  yHat: number;
+  /** ½(y − ŷ)² */
+  loss: number;
+  /** z per neuron, flat by neuronOffset (layer 0 unused) */
+  z: Float64Array;
+  /** a = f(z) per neuron, flat by neuronOffset (layer 0: the input features) */
+  a: Float64Array;
+  /** δ = ∂L/∂z per neuron, flat by neuronOffset (layer 0 unused) */
+  delta: Float64Array;
+  /** ∂L/∂w = δ_j·a_i and ∂L/∂b = δ_j for this sample alone, flat parameter layout */
+  gradient: Float64Array;
+  /** parameters after one SGD step on this sample alone: θ − α(∂L/∂θ + λR′(θ)) */
+  parametersAfter: Float64Array;
+}
+
+export interface Heatmap {
+  /** grid points per side over [−6, 6]² */
+  size: number;
+  /** every neuron's output a over the grid: neuron n at [n·size², (n+1)·size²), row 0 = top (x₂ = 6) */
+  values: Float32Array;
+}
+
+export type RunStatus = 'playing' | 'paused' | 'diverged';
+
+export interface Snapshot {
+  status: RunStatus;
+  /** completed epochs */
+  epoch: number;
+  /** training samples processed since the network was built */
+  samplesSeen: number;
+  /** parameter updates (mini-batches) applied */
+  updates: number;
+  /** samples accumulated in the mini-batch not yet applied */
+  batchFill: number;
+  /** index (in the training set) of the next sample to train on */
+  cursor: number;
+  /** mean ½(y−ŷ)² over the training and test sets */
+  trainLoss: number;
+  testLoss: number;
+  /** mean ½(y−ŷ)² over the last applied mini-batch */
+  batchLoss: number;
+  /** weights then biases, flat layout */
+  parameters: Float64Array;
+  trace: SampleTrace;
+  heatmap?: Heatmap;
+}
+
+export type FromWorker =
+  | { type: 'dataset'; runId: number; kind: ProblemKind; trainCount: number; /** [n, 3]: x1, x2, y */ points: Float32Array }
+  | { type: 'snapshot'; runId: number; snapshot: Snapshot }
+  | { type: 'gradCheck'; runId: number; layer: number; j: number; i: number; result: GradCheckResult }
+  | { type: 'backend'; backend: BackendName; requested: BackendChoice; softwareRendered: boolean; renderer: string }
+  | { type: 'error'; runId?: number; code: ErrorCode; detail?: string };
+
+/** The typed arrays of a message, to pass as transferables. */
+export function transferablesOf(message: FromWorker): Transferable[] {
+  switch (message.type) {
+    case 'dataset':
+      return [message.points.buffer];
+    case 'snapshot': {
+      const { parameters, trace, heatmap } = message.snapshot;
+      const arrays = [parameters, trace.z, trace.a, trace.delta, trace.gradient, trace.parametersAfter];
+      if (heatmap) arrays.push(heatmap.values as unknown as Float64Array);
+      return arrays.map((array) => array.buffer as ArrayBuffer);
+    }
+    case 'gradCheck':
+    case 'backend':
+    case 'error':
+      return [];
+  }
+}
