@@ -26,3 +26,13 @@ export async function waitForNumber(page: Page, testId: string, predicate: (valu
     .toBe(true);
   return last;
 }
+
+/** Reads several numeric test ids in one go (one consistent render). */
+export async function numbersOf(page: Page, testIds: string[]): Promise<number[]> {
+  const texts = await page.evaluate((ids) => ids.map((id) => document.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? ''), testIds);
+  return texts.map((text, n) => {
+    const value = Number(text);
+    if (text === '' || !Number.isFinite(value)) throw new Error(`${testIds[n]} is not a number: "${text}"`);
+    return value;
+  });
+}

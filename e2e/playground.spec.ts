@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { numberOf, openPlayground, waitForNumber } from './helpers';
+import { numberOf, numbersOf, openPlayground, waitForNumber } from './helpers';
 
 test('shows the active tfjs backend, chosen in the worker', async ({ page }) => {
   await openPlayground(page);
@@ -27,9 +27,7 @@ test('Play on the default network reaches test loss < 0.05 within 20 s', async (
 test('the loss panel agrees with itself: sample-loss = ½(y − ŷ)²', async ({ page }) => {
   await openPlayground(page);
   for (let round = 0; round < 3; round++) {
-    const y = await numberOf(page, 'y-true');
-    const yHat = await numberOf(page, 'y-hat');
-    const loss = await numberOf(page, 'sample-loss');
+    const [y, yHat, loss] = await numbersOf(page, ['y-true', 'y-hat', 'sample-loss']);
     expect(Math.abs(loss - 0.5 * (y - yHat) ** 2)).toBeLessThan(1e-4 + 1e-4 * loss);
     await page.getByTestId('step-epoch').click();
     await waitForNumber(page, 'epoch', (epoch) => epoch === round + 1);

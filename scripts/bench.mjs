@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: runs the built app in headless Chromium and prints one JSON object as the last
+ * line of stdout. Not a test: it measures speed; the tests check correctness.
+ *
+ *   playground.default.epochsPerSec  circle, 2-4-2-1 tanh, batch 10, α 0.03, speed max
+ *   playground.big.epochsPerSec      spiral, all 7 features, 6 × 8 ReLU, batch 1, α 0.03, L2 0.001
+ *   playground.fps                   requestAnimationFrame rate while the big config trains at max speed
+ *   playground.longTasks             main-thread tasks > 50 ms during that
+ */
+import { spawn } from 'node:child_process';
+import { chromium } from '@playwright/test';
+
+const PORT = Number(process.env.BENCH_PORT ?? 4179);
+const BASE = `http://127.0.0.1:${PORT}`;
+const MEASURE_MS = Number(process.env.BENCH_MEASURE_MS ?? 8000);
+const WARMUP_MS = 1500;
+const TARGETS = { defaultEpochsPerSec: 1100, bigEpochsPerSec: 280, fps: 55, longTasks: 0 };
+
+const CONFIGS = {
+  default: 'dataset=circle&features=x1,x2&hidden=4,2&activation=tanh&batch=10&lr=0.03&reg=none&ratio=50&noise=0',
+  big: 'dataset=spiral&features=x1,x2,x1Squared,x2Squared,x1x2,sinX1,sinX2&hidden=8,8,8,8,8,8&activation=relu&batch=1&lr=0.03&reg=L2&regRate=0.001&ratio=50&noise=0',
+};
+
+function startServer() {
+  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve, reject) => {
+    server.stdout.on('data', (chunk) => {
+      if (String(chunk).includes(String(PORT))) resolve(server);
+    });
+    server.on('exit', (code) => reject(new Error(`vite preview exited with ${code}`)));
+  });
+}
+
+async function readNumber(page, testId) {
+  return Number((await page.getByTestId(testId).textContent()).trim());
+}
+
+/** Trains a config at max speed and measures epochs/s (from samples seen), fps and long tasks. */
+async function measure(browser, name) {
+  const page = await browser.newPage();
+  await page.goto(`${BASE}/?lang=en&speed=max&seed=1&${CONFIGS[name]}`);
+  await page.getByTestId('train-loss').filter({ hasText: /\d/ }).waitFor();
+  const trainCount = 250;
+  await page.getByRole('button', { name: /^Play/ }).click();
+  await page.waitForTimeout(WARMUP_MS);
+  await page.evaluate(() => {
+    const w = window;
+    w.__bench = { frames: 0, longTasks: 0, running: true };
+    const frame = () => {
+      if (!w.__bench.running) return;
+      w.__bench.frames++;
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+    new PerformanceObserver((list) => (w.__bench.longTasks += list.getEntries().length)).observe({ type: 'longtask' });
+  });
+  const samples0 = await readNumber(page, 'samples-seen');
+  const t0 = Date.now();
+  await page.waitForTimeout(MEASURE_MS);
+  const samples1 = await readNumber(page, 'samples-seen');
+  const seconds = (Date.now() - t0) / 1000;
+  const { frames, longTasks } = await page.evaluate(() => {
+    window.__bench.running = false;
+    return window.__bench;
+  });
+  const backend = (await page.getByTestId('backend').textContent())?.trim();
+  await page.getByRole('button', { name: /^Pause/ }).click();
+  await page.close();
+  return { epochsPerSec: (samples1 - samples0) / trainCount / seconds, fps: frames / seconds, longTasks, backend };
+}
+
+const server = await startServer();
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--enable-unsafe-swiftshader', '--use-angle=swiftshader'],
+});
+try {
+  const small = await measure(browser, 'default');
+  const big = await measure(browser, 'big');
+  const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+  const result = {
+    'playground.default.epochsPerSec': round(small.epochsPerSec),
+    'playground.big.epochsPerSec': round(big.epochsPerSec),
+    'playground.fps': round(big.fps),
+    'playground.longTasks': big.longTasks,
+    'playground.default.vsTarget': round(small.epochsPerSec / TARGETS.defaultEpochsPerSec, 2),
+    'playground.big.vsTarget': round(big.epochsPerSec / TARGETS.bigEpochsPerSec, 2),
+    targets: { 'playground.default.epochsPerSec': TARGETS.defaultEpochsPerSec, 'playground.big.epochsPerSec': TARGETS.bigEpochsPerSec, 'playground.fps': TARGETS.fps, 'playground.longTasks': TARGETS.longTasks },
+    backend: big.backend,
+    browser: `chromium ${browser.version()}`,
+    measuredSeconds: MEASURE_MS / 1000,
+    date: new Date().toISOString(),
+  };
+  console.log(JSON.stringify(result));
+} finally {
+  await browser.close();
+  server.kill();
+}
