@@ -25,7 +25,6 @@ export default defineConfig({
         '--disable-quic',
         // Software WebGL (SwiftShader) where there is no GPU, so the webgl backend can be tested too.
         '--enable-unsafe-swiftshader',
-        '--use-angle=swiftshader',
       ],
     },
   },

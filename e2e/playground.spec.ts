@@ -83,7 +83,10 @@ test('a learning rate that blows up stops training with a message, and the weigh
   await page.getByRole('button', { name: /^Play/ }).click();
   await expect(page.getByTestId('error-message')).toContainText('NaN', { timeout: 20_000 });
   await expect(page.getByRole('button', { name: /^Play/ })).toBeVisible();
+  await expect(page.getByTestId('toolbar')).toHaveAttribute('data-status', 'diverged');
   await page.getByTestId('restore-weights').click();
+  await expect(page.getByTestId('toolbar')).toHaveAttribute('data-status', 'paused');
+  await expect(page.getByTestId('error-message')).toBeHidden();
   await expect(page.getByTestId('train-loss')).toHaveText(/^\d+\.\d+$/);
   const samples = await numberOf(page, 'samples-seen');
   // The page is still alive: stepping works after the restore.

@@ -93,7 +93,8 @@ function tick(): void {
   const now = performance.now();
   const rate = SAMPLES_PER_SECOND[current.trainer.config.speed];
   // Allow at most a tenth of a second of catch-up, so a stalled tab does not burst.
-  current.budget = Math.min(current.budget + (rate * (now - current.lastTick)) / 1000, Math.max(1, rate / 10));
+  const earned = rate === Number.POSITIVE_INFINITY ? rate : (rate * (now - current.lastTick)) / 1000;
+  current.budget = Math.min(current.budget + earned, Math.max(1, rate / 10));
   current.lastTick = now;
   current.trainer.saveBackup();
   const { done, outcome } = current.trainer.trainFor(Math.floor(current.budget), now + CHUNK_MS, () => performance.now());

@@ -1,9 +1,10 @@
+import { memo } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useI18n } from '../../../i18n/I18nProvider';
 import type { LossPoint } from './lossHistory';
 
 /** Train and test loss against epochs (recharts; no animation, bounded history). */
-export function LossChart({ history }: { history: LossPoint[] }) {
+export const LossChart = memo(function LossChart({ history }: { history: LossPoint[] }) {
   const { t } = useI18n();
   const data = history.filter((p) => Number.isFinite(p.train) && Number.isFinite(p.test));
   return (
@@ -21,4 +22,4 @@ export function LossChart({ history }: { history: LossPoint[] }) {
       </ResponsiveContainer>
     </div>
   );
-}
+});

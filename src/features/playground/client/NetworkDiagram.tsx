@@ -3,21 +3,17 @@
  * neurons), each neuron's output map as a thumbnail, weights as link colour and width. Hovering
  * a link shows its value, clicking edits it.
  */
-import { useState, type KeyboardEvent } from 'react';
+import { useCallback, useMemo, useState, type KeyboardEvent } from 'react';
 import type { FeatureName } from '../../../engine/features';
 import { useI18n } from '../../../i18n/I18nProvider';
 import type { Snapshot } from '../../../worker/protocol';
-import { parameterIndex, type FlatLayout } from '../layout';
+import type { FlatLayout } from '../layout';
 import { FEATURE_OPTIONS, MAX_HIDDEN_LAYERS, MAX_NEURONS, type PlaygroundConfig } from '../meta';
-import { cssColorOf } from './colors';
+import { DiagramLinks } from './DiagramLinks';
+import { COLUMN_GAP, LEFT, linkGeometry, NODE, nodePosition, ROW, rowOf as rowInDiagram, TOP } from './diagramGeometry';
 import { HeatmapCanvas } from './HeatmapCanvas';
 import type { Phase } from './phases';
 
-const NODE = 40;
-const COLUMN_GAP = 118;
-const ROW = 52;
-const TOP = 56;
-const LEFT = 70;
 
 export interface LinkId {
   layer: number;
@@ -48,11 +44,6 @@ export function featureLabel(name: FeatureName): string {
   return FEATURE_LABELS[name];
 }
 
-/** Top-left corner of neuron j of column c (column 0 = the feature inputs). */
-function nodePosition(column: number, row: number): { x: number; y: number } {
-  return { x: LEFT + column * COLUMN_GAP, y: TOP + row * ROW };
-}
-
 function isActiveLayer(phase: Phase | null, layer: number): boolean {
   return phase !== null && (phase.kind === 'forward' || phase.kind === 'backward') && phase.layer === layer;
 }
@@ -63,8 +54,10 @@ export function NetworkDiagram({ config, layout, snapshot, phase, setConfig, onE
   const sizes = layout.layerSizes;
   const lastLayer = sizes.length - 1;
   const heatmap = snapshot?.heatmap;
-  // The row of network input i is its feature's row among all features.
-  const rowOf = (layer: number, j: number) => (layer === 0 ? FEATURE_OPTIONS.indexOf(config.features[j]) : j);
+  const rowOf = (layer: number, j: number) => rowInDiagram(config.features, layer, j);
+  const links = useMemo(() => linkGeometry(sizes, config.features), [sizes, config.features]);
+  const activeLayer = phase && (phase.kind === 'forward' || phase.kind === 'backward') ? phase.layer : null;
+  const pickLink = useCallback((link: LinkId, weight: number) => setEditing({ layer: link.layer, j: link.j, i: link.i, value: weight.toPrecision(4) }), []);
   const width = LEFT + lastLayer * COLUMN_GAP + NODE + 20;
   const height = TOP + Math.max(FEATURE_OPTIONS.length, ...sizes.slice(1)) * ROW + 10;
 
@@ -80,36 +73,6 @@ export function NetworkDiagram({ config, layout, snapshot, phase, setConfig, onE
     next[h] = Math.max(1, Math.min(MAX_NEURONS, next[h] + delta));
     setHidden(next);
   };
-
-  const links = [];
-  for (let l = 1; l <= lastLayer; l++) {
-    for (let j = 0; j < sizes[l]; j++) {
-      for (let i = 0; i < sizes[l - 1]; i++) {
-        const from = nodePosition(l - 1, rowOf(l - 1, i));
-        const to = nodePosition(l, rowOf(l, j));
-        const w = snapshot ? snapshot.parameters[parameterIndex(layout, l, j, i)] : 0;
-        const x1 = from.x + NODE;
-        const y1 = from.y + NODE / 2;
-        const x2 = to.x;
-        const y2 = to.y + NODE / 2;
-        const mid = (x1 + x2) / 2;
-        const label = t('diagram.weightTitle', { layer: l, j: j + 1, i: i + 1, value: w.toPrecision(4) });
-        links.push(
-          <path
-            key={`${l}-${j}-${i}`}
-            className={`link${isActiveLayer(phase, l) ? ' link-active' : ''}`}
-            d={`M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`}
-            stroke={cssColorOf(w)}
-            strokeWidth={Math.min(8, 0.6 + Math.abs(w) * 2.5)}
-            data-testid="link"
-            onClick={() => setEditing({ layer: l, j, i, value: w.toPrecision(4) })}
-          >
-            <title>{label}</title>
-          </path>,
-        );
-      }
-    }
-  }
 
   const submitEdit = (event: KeyboardEvent<HTMLInputElement>) => {
     if (!editing) return;
@@ -128,9 +91,7 @@ export function NetworkDiagram({ config, layout, snapshot, phase, setConfig, onE
         <button type="button" aria-label={t('diagram.removeLayer')} disabled={config.hiddenLayers.length === 0} onClick={() => setHidden(config.hiddenLayers.slice(0, -1))}>−</button>
       </div>
       <div className="diagram-canvas" style={{ width, height }}>
-        <svg width={width} height={height} className="diagram-links">
-          {links}
-        </svg>
+        <DiagramLinks links={links} layout={layout} parameters={snapshot?.parameters} activeLayer={activeLayer} width={width} height={height} onPick={pickLink} />
         {FEATURE_OPTIONS.map((name, row) => {
           const input = config.features.indexOf(name);
           const pos = nodePosition(0, row);

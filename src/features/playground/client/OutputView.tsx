@@ -71,7 +71,7 @@ export function OutputView({ config, layout, dataset, snapshot, lossHistory, set
   const { t } = useI18n();
   const overlay = useRef<HTMLCanvasElement>(null);
   const selected = snapshot?.trace.index;
-  const chartHistory = useThrottled(lossHistory, 250);
+  const chartHistory = useThrottled(lossHistory, 500);
   useEffect(() => {
     if (overlay.current && dataset) drawPoints(overlay.current, dataset, config.showTestData, selected);
   }, [dataset, config.showTestData, selected]);

@@ -3,11 +3,11 @@
  * Keyboard: Space play/pause, → one sample, Shift+→ one batch, E one epoch, R reset,
  * N next walkthrough phase.
  */
-import { useCallback, useEffect, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import { useI18n } from '../../../i18n/I18nProvider';
 import type { StepUnit } from '../../../worker/protocol';
-import { DataPanel } from './DataPanel';
-import { MathsPanels } from './maths/MathsPanels';
+import { DataPanel as DataSettings } from './DataPanel';
+import { MathsPanels as LiveMathsPanels } from './maths/MathsPanels';
 import { NetworkDiagram } from './NetworkDiagram';
 import { Notices } from './Notices';
 import { OutputView } from './OutputView';
@@ -17,15 +17,19 @@ import type { PlaygroundController } from './usePlayground';
 import { useThrottled } from './useThrottled';
 import { Walkthrough } from './Walkthrough';
 
+// Re-render only when their own props change (not on every snapshot).
+const MathsPanels = memo(LiveMathsPanels);
+const DataPanel = memo(DataSettings);
+
 /** How often the maths panels redraw while training runs (they are text-heavy). */
-const PANEL_REFRESH_MS = 150;
+const PANEL_REFRESH_MS = 500;
 
 export function PlaygroundView({ controller }: { controller: PlaygroundController }) {
   const { t } = useI18n();
   const { state, setConfig, send, reset } = controller;
   const { config, layout, snapshot } = state;
   const [phaseIndex, setPhaseIndex] = useState<number | null>(null);
-  const phases = phaseSequence(layout.layerSizes.length - 1);
+  const phases = useMemo(() => phaseSequence(layout.layerSizes.length - 1), [layout]);
   const phase = phaseIndex === null ? null : phases[Math.min(phaseIndex, phases.length - 1)];
   const playing = snapshot?.status === 'playing';
   const panelSnapshot = useThrottled(snapshot, playing ? PANEL_REFRESH_MS : 0);
@@ -34,6 +38,11 @@ export function PlaygroundView({ controller }: { controller: PlaygroundControlle
     setPhaseIndex(null);
     send({ type: playing ? 'pause' : 'play' });
   }, [playing, send]);
+  const gradCheck = useCallback((layer: number, j: number, i: number) => send({ type: 'gradCheck', layer, j, i }), [send]);
+  const restore = useCallback(() => {
+    send({ type: 'restoreBeforeDivergence' });
+    controller.dismissError();
+  }, [send, controller]);
   const step = useCallback((unit: StepUnit) => send({ type: 'step', unit }), [send]);
   const startWalkthrough = useCallback(() => {
     if (phaseIndex !== null) return setPhaseIndex(null);
@@ -67,7 +76,7 @@ export function PlaygroundView({ controller }: { controller: PlaygroundControlle
   return (
     <main className="playground">
       <Toolbar config={config} snapshot={snapshot} walking={phaseIndex !== null} setConfig={setConfig} onPlayPause={playPause} onReset={reset} onStep={step} onWalkthrough={startWalkthrough} />
-      <Notices state={state} onRestore={() => send({ type: 'restoreBeforeDivergence' })} onDismissError={controller.dismissError} onDismissNotice={controller.dismissNotice} />
+      <Notices state={state} onRestore={restore} onDismissError={controller.dismissError} onDismissNotice={controller.dismissNotice} />
       {phase && <Walkthrough phase={phase} index={phaseIndex ?? 0} total={phases.length} snapshot={snapshot} batchSize={config.batchSize} onNext={nextPhase} onCancel={() => setPhaseIndex(null)} />}
       <div className="playground-grid">
         <DataPanel config={config} setConfig={setConfig} />
@@ -75,7 +84,7 @@ export function PlaygroundView({ controller }: { controller: PlaygroundControlle
         <OutputView config={config} layout={layout} dataset={state.dataset} snapshot={snapshot} lossHistory={state.lossHistory} setConfig={setConfig} onSelectSample={(index) => send({ type: 'selectSample', index })} />
       </div>
       <h2 className="maths-heading">{t('panels.heading')}</h2>
-      <MathsPanels snapshot={panelSnapshot} layout={layout} config={config} phase={phase} gradCheck={state.gradCheck} onGradCheck={(layer, j, i) => send({ type: 'gradCheck', layer, j, i })} />
+      <MathsPanels snapshot={panelSnapshot} layout={layout} config={config} phase={phase} gradCheck={state.gradCheck} onGradCheck={gradCheck} />
     </main>
   );
 }

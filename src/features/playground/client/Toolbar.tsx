@@ -51,7 +51,7 @@ export function Toolbar({ config, snapshot, walking, setConfig, onPlayPause, onR
     ['epoch', 'toolbar.stepEpoch', 'step-epoch'],
   ];
   return (
-    <div className="toolbar">
+    <div className="toolbar" data-testid="toolbar" data-status={snapshot?.status ?? 'loading'}>
       <div className="run-controls">
         <button type="button" className="icon-button" onClick={onReset} aria-label={t('toolbar.reset')} title={t('toolbar.resetHint')}>↺</button>
         <button type="button" className="play-button" onClick={onPlayPause} aria-label={playing ? t('toolbar.pause') : t('toolbar.play')} title={t('toolbar.playHint')} data-testid="play-pause">

@@ -2,7 +2,7 @@
  * The playground's page-side state: settings (mirrored in the URL), the latest snapshot from the
  * worker, the loss history, the backend, and errors. All training happens in the worker.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { GradCheckResult } from '../../../engine/gradcheck';
 import type { ProblemKind } from '../../../engine/datasets';
 import { TrainerClient, type RunCommand } from '../../../client/trainerClient';
@@ -124,6 +124,8 @@ export function usePlayground() {
     return () => instance.dispose();
   }, [onMessage, startRun]);
 
+  const layout = useMemo(() => flatLayout(layerSizesOf(config)), [config.features, config.hiddenLayers]); // eslint-disable-line react-hooks/exhaustive-deps
+
   const send = useCallback((command: RunCommand) => client.current?.send(command), []);
 
   /** Changes settings: structural ones start a new run, the rest apply live. */
@@ -146,7 +148,7 @@ export function usePlayground() {
   return {
     state: {
       config,
-      layout: flatLayout(layerSizesOf(config)),
+      layout,
       dataset,
       snapshot,
       lossHistory,

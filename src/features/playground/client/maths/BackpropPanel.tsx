@@ -3,12 +3,13 @@
  * error signal δ, each parameter's gradient ∂L/∂θ = δ·a and its gradient-descent update,
  * before → after. One collapsible section per layer, the output layer open by default.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { useI18n } from '../../../../i18n/I18nProvider';
 import type { Snapshot } from '../../../../worker/protocol';
 import type { FlatLayout } from '../../layout';
 import type { PlaygroundConfig } from '../../meta';
 import type { Phase } from '../phases';
+import { useOpenLayers } from './useOpenLayers';
 import { DeltaLine, ParamRow, type RowContext } from './BackpropRows';
 import { Eq, GradientFormulas, HiddenDeltaFormula, OutputDeltaFormula, Partial, Sym, UpdateFormula } from './Formula';
 import { activationOf, fmt, lastLayerOf, partProps } from './shared';
@@ -104,23 +105,6 @@ function LayerBackprop({ ctx, l, open, onToggle, highlight }: LayerProps) {
   );
 }
 
-/** Which layers are open: the user's choice, the output layer by default; opened for the walkthrough and highlights. */
-function useOpenLayers(last: number, phase: Phase | null, highlight?: WeightId | null) {
-  const [toggled, setToggled] = useState<Record<number, boolean>>({});
-  const openLayer = (l: number) => setToggled((previous) => (previous[l] ? previous : { ...previous, [l]: true }));
-  const phaseLayer = phase?.kind === 'backward' ? phase.layer : null;
-  useEffect(() => {
-    if (phaseLayer !== null) openLayer(phaseLayer);
-  }, [phaseLayer]);
-  const highlightLayer = highlight?.layer ?? null;
-  useEffect(() => {
-    if (highlightLayer !== null) openLayer(highlightLayer);
-  }, [highlightLayer]);
-  const isOpen = (l: number) => toggled[l] ?? l === last;
-  const setOpen = (l: number, open: boolean) => setToggled((previous) => (previous[l] === open ? previous : { ...previous, [l]: open }));
-  return { isOpen, setOpen };
-}
-
 function Notes({ config }: { config: PlaygroundConfig }) {
   const { t } = useI18n();
   return (
@@ -140,7 +124,7 @@ function Notes({ config }: { config: PlaygroundConfig }) {
 export function BackpropPanel({ snapshot, layout, config, phase, highlight }: Props) {
   const { t } = useI18n();
   const last = lastLayerOf(layout);
-  const { isOpen, setOpen } = useOpenLayers(last, phase, highlight);
+  const { isOpen, setOpen } = useOpenLayers('backward', phase, (l) => l === last, highlight?.layer ?? null);
   const section = useRef<HTMLElement>(null);
   const highlightKey = highlight ? `${highlight.layer}-${highlight.j}-${highlight.i}` : null;
   const rowsShown = snapshot !== null && !!highlight && isOpen(highlight.layer);

@@ -7,6 +7,7 @@ import type { Snapshot } from '../../../../worker/protocol';
 import { parameterIndex, type FlatLayout } from '../../layout';
 import type { PlaygroundConfig } from '../../meta';
 import type { Phase } from '../phases';
+import { useOpenLayers } from './useOpenLayers';
 import { ActivationFormula, Eq, FeatureSym, NeuronFormula, Num, Sym, WeightedSumFormula, YHat } from './Formula';
 import { ACTIVATION_SYMBOL, activationOf, lastLayerOf, partProps } from './shared';
 
@@ -117,20 +118,30 @@ function InputLayer({ snapshot, layout, config }: { snapshot: Snapshot; layout: 
   );
 }
 
-function LayerForward({ snapshot, layout, config, phase, l }: { snapshot: Snapshot; layout: FlatLayout; config: PlaygroundConfig; phase: Phase | null; l: number }) {
+interface LayerProps {
+  snapshot: Snapshot;
+  layout: FlatLayout;
+  config: PlaygroundConfig;
+  phase: Phase | null;
+  l: number;
+  open: boolean;
+  onToggle(open: boolean): void;
+}
+
+function LayerForward({ snapshot, layout, config, phase, l, open, onToggle }: LayerProps) {
   const { t } = useI18n();
   const last = lastLayerOf(layout);
   const activation = activationOf(config, layout, l);
   const title = l === last ? t('maths.layer.output') : t('maths.layer.hidden', { n: l });
   return (
-    <div {...partProps(phase, { kind: 'forward', layer: l }, 'maths-layer')} data-testid={`forward-layer-${l}`}>
-      <h4>
+    <details {...partProps(phase, { kind: 'forward', layer: l }, 'maths-layer')} open={open} onToggle={(event) => onToggle(event.currentTarget.open)} data-testid={`forward-layer-${l}`}>
+      <summary>
         {title} <span className="maths-tag">{t('maths.forward.activation', { name: t(`maths.activation.${activation}`) })}</span>
-      </h4>
-      {Array.from({ length: layout.layerSizes[l] }, (_, j) => (
+      </summary>
+      {open && Array.from({ length: layout.layerSizes[l] }, (_, j) => (
         <NeuronForward key={j} snapshot={snapshot} layout={layout} l={l} j={j} fn={ACTIVATION_SYMBOL[activation]} />
       ))}
-      {l === last && (
+      {open && l === last && (
         <p className="maths-result">
           {t('maths.forward.prediction')}{' '}
           <Eq>
@@ -142,13 +153,19 @@ function LayerForward({ snapshot, layout, config, phase, l }: { snapshot: Snapsh
           </Eq>
         </p>
       )}
-    </div>
+    </details>
   );
 }
+
+/** Small networks show every layer; big ones open the output layer only (the others on demand). */
+const OPEN_ALL_UP_TO_NEURONS = 16;
 
 export function ForwardPanel({ snapshot, layout, config, phase }: Props) {
   const { t } = useI18n();
   const trace = snapshot?.trace;
+  const last = lastLayerOf(layout);
+  const small = layout.neuronCount <= OPEN_ALL_UP_TO_NEURONS;
+  const { isOpen, setOpen } = useOpenLayers('forward', phase, (l) => small || l === last);
   return (
     <section className="maths-panel maths-panel--forward" data-testid="forward-panel" aria-label={t('maths.forward.title')}>
       <h3>{t('maths.forward.title')}</h3>
@@ -165,7 +182,7 @@ export function ForwardPanel({ snapshot, layout, config, phase }: Props) {
           </p>
           <InputLayer snapshot={snapshot} layout={layout} config={config} />
           {layout.layerSizes.slice(1).map((_, k) => (
-            <LayerForward key={k + 1} snapshot={snapshot} layout={layout} config={config} phase={phase} l={k + 1} />
+            <LayerForward key={k + 1} snapshot={snapshot} layout={layout} config={config} phase={phase} l={k + 1} open={isOpen(k + 1)} onToggle={(open) => setOpen(k + 1, open)} />
           ))}
         </div>
       ) : (
