@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { useI18n } from '../i18n/I18nProvider';
 import { LOCALES, type Locale } from '../i18n/i18n';
 import { PlaygroundView } from '../features/playground/client/PlaygroundView';
@@ -8,6 +9,9 @@ export function App() {
   const { t, locale, setLocale } = useI18n();
   const controller = usePlayground();
   const { backend, config } = controller.state;
+  useEffect(() => {
+    document.title = t('app.title');
+  }, [t]);
   return (
     <div className="app">
       <header className="app-header">

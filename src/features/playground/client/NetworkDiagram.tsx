@@ -28,6 +28,8 @@ interface Props {
   phase: Phase | null;
   setConfig(patch: Partial<PlaygroundConfig>): void;
   onEditWeight(link: LinkId, value: number): void;
+  /** a link was picked (clicked): the panels highlight its weight */
+  onPickLink(link: LinkId): void;
 }
 
 const FEATURE_LABELS: Record<FeatureName, string> = {
@@ -48,7 +50,7 @@ function isActiveLayer(phase: Phase | null, layer: number): boolean {
   return phase !== null && (phase.kind === 'forward' || phase.kind === 'backward') && phase.layer === layer;
 }
 
-export function NetworkDiagram({ config, layout, snapshot, phase, setConfig, onEditWeight }: Props) {
+export function NetworkDiagram({ config, layout, snapshot, phase, setConfig, onEditWeight, onPickLink }: Props) {
   const { t } = useI18n();
   const [editing, setEditing] = useState<(LinkId & { value: string }) | null>(null);
   const sizes = layout.layerSizes;
@@ -57,7 +59,13 @@ export function NetworkDiagram({ config, layout, snapshot, phase, setConfig, onE
   const rowOf = (layer: number, j: number) => rowInDiagram(config.features, layer, j);
   const links = useMemo(() => linkGeometry(sizes, config.features), [sizes, config.features]);
   const activeLayer = phase && (phase.kind === 'forward' || phase.kind === 'backward') ? phase.layer : null;
-  const pickLink = useCallback((link: LinkId, weight: number) => setEditing({ layer: link.layer, j: link.j, i: link.i, value: weight.toPrecision(4) }), []);
+  const pickLink = useCallback(
+    (link: LinkId, weight: number) => {
+      setEditing({ layer: link.layer, j: link.j, i: link.i, value: weight.toPrecision(4) });
+      onPickLink({ layer: link.layer, j: link.j, i: link.i });
+    },
+    [onPickLink],
+  );
   const width = LEFT + lastLayer * COLUMN_GAP + NODE + 20;
   const height = TOP + Math.max(FEATURE_OPTIONS.length, ...sizes.slice(1)) * ROW + 10;
 

@@ -8,7 +8,7 @@ import { useI18n } from '../../../i18n/I18nProvider';
 import type { StepUnit } from '../../../worker/protocol';
 import { DataPanel as DataSettings } from './DataPanel';
 import { MathsPanels as LiveMathsPanels } from './maths/MathsPanels';
-import { NetworkDiagram } from './NetworkDiagram';
+import { NetworkDiagram, type LinkId } from './NetworkDiagram';
 import { Notices } from './Notices';
 import { OutputView } from './OutputView';
 import { phaseSequence } from './phases';
@@ -29,6 +29,7 @@ export function PlaygroundView({ controller }: { controller: PlaygroundControlle
   const { state, setConfig, send, reset } = controller;
   const { config, layout, snapshot } = state;
   const [phaseIndex, setPhaseIndex] = useState<number | null>(null);
+  const [highlight, setHighlight] = useState<LinkId | null>(null);
   const phases = useMemo(() => phaseSequence(layout.layerSizes.length - 1), [layout]);
   const phase = phaseIndex === null ? null : phases[Math.min(phaseIndex, phases.length - 1)];
   const playing = snapshot?.status === 'playing';
@@ -80,11 +81,11 @@ export function PlaygroundView({ controller }: { controller: PlaygroundControlle
       {phase && <Walkthrough phase={phase} index={phaseIndex ?? 0} total={phases.length} snapshot={snapshot} batchSize={config.batchSize} onNext={nextPhase} onCancel={() => setPhaseIndex(null)} />}
       <div className="playground-grid">
         <DataPanel config={config} setConfig={setConfig} />
-        <NetworkDiagram config={config} layout={layout} snapshot={snapshot} phase={phase} setConfig={setConfig} onEditWeight={(link, value) => send({ type: 'editWeight', layer: link.layer, j: link.j, i: link.i, value })} />
+        <NetworkDiagram config={config} layout={layout} snapshot={snapshot} phase={phase} setConfig={setConfig} onEditWeight={(link, value) => send({ type: 'editWeight', layer: link.layer, j: link.j, i: link.i, value })} onPickLink={setHighlight} />
         <OutputView config={config} layout={layout} dataset={state.dataset} snapshot={snapshot} lossHistory={state.lossHistory} setConfig={setConfig} onSelectSample={(index) => send({ type: 'selectSample', index })} />
       </div>
       <h2 className="maths-heading">{t('panels.heading')}</h2>
-      <MathsPanels snapshot={panelSnapshot} layout={layout} config={config} phase={phase} gradCheck={state.gradCheck} onGradCheck={gradCheck} />
+      <MathsPanels snapshot={panelSnapshot} layout={layout} config={config} phase={phase} gradCheck={state.gradCheck} onGradCheck={gradCheck} highlight={highlight} />
     </main>
   );
 }

@@ -3,7 +3,6 @@
  * error signal δ, each parameter's gradient ∂L/∂θ = δ·a and its gradient-descent update,
  * before → after. One collapsible section per layer, the output layer open by default.
  */
-import { useEffect, useRef } from 'react';
 import { useI18n } from '../../../../i18n/I18nProvider';
 import type { Snapshot } from '../../../../worker/protocol';
 import type { FlatLayout } from '../../layout';
@@ -125,17 +124,9 @@ export function BackpropPanel({ snapshot, layout, config, phase, highlight }: Pr
   const { t } = useI18n();
   const last = lastLayerOf(layout);
   const { isOpen, setOpen } = useOpenLayers('backward', phase, (l) => l === last, highlight?.layer ?? null);
-  const section = useRef<HTMLElement>(null);
-  const highlightKey = highlight ? `${highlight.layer}-${highlight.j}-${highlight.i}` : null;
-  const rowsShown = snapshot !== null && !!highlight && isOpen(highlight.layer);
-  useEffect(() => {
-    if (highlightKey === null || !rowsShown) return;
-    const row = section.current?.querySelector(`[data-param="${highlightKey}"]`);
-    row?.scrollIntoView?.({ block: 'nearest', behavior: 'smooth' });
-  }, [highlightKey, rowsShown]);
   const layers = Array.from({ length: last }, (_, k) => last - k);
   return (
-    <section ref={section} className="maths-panel maths-panel--backprop" data-testid="backprop-panel" aria-label={t('maths.backprop.title')}>
+    <section className="maths-panel maths-panel--backprop" data-testid="backprop-panel" aria-label={t('maths.backprop.title')}>
       <h3>{t('maths.backprop.title')}</h3>
       <p className="maths-intro">{t('maths.backprop.intro')}</p>
       <div className="maths-formulas">
