@@ -27,6 +27,6 @@ test('the language switch changes the UI and the URL, and the browser language i
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('神经网络游乐场');
   await page.getByTestId('language').selectOption('en');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Neural Playground');
-  expect(new URL(page.url()).searchParams.get('lang')).toBe('en');
+  await expect.poll(() => new URL(page.url()).searchParams.get('lang')).toBe('en');
   await context.close();
 });
