@@ -4,26 +4,10 @@ import { gradientCheck } from './gradcheck';
 import { applyUpdate, backward, cloneNetwork, createNetwork, forwardRow, type Network } from './nn';
 import { REGULARIZATION_NAMES } from './regularization';
 import { mulberry32, type Rng } from './random';
+import { randomInt, randomNetwork as randomNetworkOf } from './randomNetwork.testutil';
 
 /** integer uniform in [low, high] */
-function randomInt(rng: Rng, low: number, high: number): number {
-  return low + Math.floor(rng() * (high - low + 1));
-}
-
-/** A random network with 1–7 inputs and 0–3 hidden layers of 1–6 neurons. */
-function randomNetwork(rng: Rng, hidden: ActivationName, output: ActivationName): Network {
-  const sizes = [randomInt(rng, 1, 7)];
-  const numHidden = randomInt(rng, 0, 3);
-  for (let h = 0; h < numHidden; h++) sizes.push(randomInt(rng, 1, 6));
-  sizes.push(1);
-  const net = createNetwork({ layerSizes: sizes, hiddenActivation: hidden, outputActivation: output }, rng);
-  // wider weights and non-constant biases, so that gradients are not tiny
-  for (let l = 1; l < sizes.length; l++) {
-    net.weights[l].forEach((_w, k) => (net.weights[l][k] = 2 * rng() - 1));
-    net.biases[l].forEach((_b, k) => (net.biases[l][k] = rng() - 0.5));
-  }
-  return net;
-}
+const randomNetwork = (rng: Rng, hidden: ActivationName, output: ActivationName): Network => randomNetworkOf(rng, hidden, output, 3, 6);
 
 /** n random samples: inputs in [−1, 1], labels ±1. */
 function randomBatch(rng: Rng, nInputs: number, n: number) {

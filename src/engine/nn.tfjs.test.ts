@@ -7,28 +7,13 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACTIVATION_NAMES, type ActivationName } from './activations';
-import { backward, createNetwork, forwardRow, type Network } from './nn';
+import { backward, forwardRow, type Network } from './nn';
 import { REGULARIZATIONS, REGULARIZATION_NAMES, type RegularizationName } from './regularization';
 import { mulberry32, type Rng } from './random';
+import { randomInt, randomNetwork as randomNetworkOf } from './randomNetwork.testutil';
 
 /** integer uniform in [low, high] */
-function randomInt(rng: Rng, low: number, high: number): number {
-  return low + Math.floor(rng() * (high - low + 1));
-}
-
-/** 1–7 inputs, 0–4 hidden layers of 1–8 neurons, w ~ U(−1, 1), b ~ U(−0.5, 0.5). */
-function randomNetwork(rng: Rng, hidden: ActivationName, output: ActivationName): Network {
-  const sizes = [randomInt(rng, 1, 7)];
-  const numHidden = randomInt(rng, 0, 4);
-  for (let h = 0; h < numHidden; h++) sizes.push(randomInt(rng, 1, 8));
-  sizes.push(1);
-  const net = createNetwork({ layerSizes: sizes, hiddenActivation: hidden, outputActivation: output }, rng);
-  for (let l = 1; l < sizes.length; l++) {
-    net.weights[l].forEach((_w, k) => (net.weights[l][k] = 2 * rng() - 1));
-    net.biases[l].forEach((_b, k) => (net.biases[l][k] = rng() - 0.5));
-  }
-  return net;
-}
+const randomNetwork = (rng: Rng, hidden: ActivationName, output: ActivationName): Network => randomNetworkOf(rng, hidden, output, 4, 8);
 
 /** f(z) as tf ops */
 function tfActivation(name: ActivationName, z: tf.Tensor): tf.Tensor {
