@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
 import { I18nProvider } from './i18n/I18nProvider';
+import { WorkerProvider } from './client/WorkerProvider';
 import { detectLocale } from './i18n/i18n';
 import './app/app.css';
 
@@ -10,7 +11,9 @@ const locale = detectLocale(window.location.search, navigator.languages ?? [navi
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <I18nProvider initialLocale={locale}>
-      <App />
+      <WorkerProvider>
+        <App />
+      </WorkerProvider>
     </I18nProvider>
   </StrictMode>,
 );

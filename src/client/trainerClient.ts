@@ -1,26 +1,27 @@
 /**
- * The one owner of the training worker on the page. Each run gets an id; messages from stale runs
- * are dropped. If the worker crashes, a new one is started and the caller is told, so it can
- * re-initialise with the user's settings.
+ * The one owner of the training worker on the page. Features subscribe to its messages; each
+ * playground run gets an id and messages from stale runs are dropped. If the worker crashes, a new
+ * one is started and subscribers are told, so they can re-send what the worker needs.
  */
 import type { BackendChoice, PlaygroundConfig } from '../features/playground/meta';
 import type { RunPosition } from '../features/playground/url';
-import type { FromWorker, ToWorker } from '../worker/protocol';
+import type { FromWorker, ToWorker, TransferToWorker } from '../worker/protocol';
 
 type WithoutRunId<T> = T extends { runId: number } ? Omit<T, 'runId'> : never;
 export type RunCommand = WithoutRunId<Exclude<ToWorker, { type: 'init' }>>;
 
-export interface TrainerClientEvents {
+export interface WorkerListener {
   onMessage(message: FromWorker): void;
-  onCrash(detail: string): void;
+  onCrash?(detail: string): void;
 }
 
 export class TrainerClient {
   private worker: Worker;
   private runId = 0;
   private disposed = false;
+  private readonly listeners = new Set<WorkerListener>();
 
-  constructor(private readonly events: TrainerClientEvents) {
+  constructor() {
     this.worker = this.spawn();
   }
 
@@ -32,19 +33,24 @@ export class TrainerClient {
     return worker;
   }
 
+  subscribe(listener: WorkerListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   private receive(message: FromWorker): void {
     if ('runId' in message && message.runId !== undefined && message.runId !== this.runId) return;
-    this.events.onMessage(message);
+    this.listeners.forEach((listener) => listener.onMessage(message));
   }
 
   private crashed(detail: string): void {
     if (this.disposed) return;
     this.worker.terminate();
     this.worker = this.spawn();
-    this.events.onCrash(detail);
+    this.listeners.forEach((listener) => listener.onCrash?.(detail));
   }
 
-  /** Starts a new run (a new id: anything still in flight for the old one is ignored). */
+  /** Starts a new playground run (a new id: anything still in flight for the old one is ignored). */
   init(config: PlaygroundConfig, position: RunPosition): number {
     this.runId++;
     this.post({ type: 'init', runId: this.runId, config, position });
@@ -55,6 +61,10 @@ export class TrainerClient {
     this.post({ ...command, runId: this.runId } as ToWorker);
   }
 
+  sendTransfer(message: TransferToWorker): void {
+    this.post(message);
+  }
+
   setBackend(choice: BackendChoice): void {
     this.post({ type: 'setBackend', choice });
   }
@@ -63,7 +73,7 @@ export class TrainerClient {
     this.worker.postMessage(message);
   }
 
-  /** For tests and the reliability checks: kills the worker as a crash would. */
+  /** Kills the worker as a crash would (for the reliability checks). */
   simulateCrash(): void {
     this.crashed('simulated crash');
   }

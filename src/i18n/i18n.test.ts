@@ -3,6 +3,8 @@ import enCore from './en.json';
 import enMaths from './en.maths.json';
 import zhCore from './zh-CN.json';
 import zhMaths from './zh-CN.maths.json';
+import enTransfer from './en.transfer.json';
+import zhTransfer from './zh-CN.transfer.json';
 import { detectLocale, format, loadMessages } from './i18n';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -11,6 +13,7 @@ describe('locales', () => {
   const namespaces: [string, Record<string, string>, Record<string, string>][] = [
     ['core', enCore, zhCore],
     ['maths', enMaths, zhMaths],
+    ['transfer', enTransfer, zhTransfer],
   ];
   for (const [name, en, zh] of namespaces) {
     it(`${name}: Chinese has exactly the English keys, with the same placeholders`, () => {
@@ -23,8 +26,8 @@ describe('locales', () => {
   }
 
   it('Chinese strings are Chinese (not copied English) where the English has words', () => {
-    const all = { ...zhCore, ...zhMaths } as Record<string, string>;
-    const english = { ...enCore, ...enMaths } as Record<string, string>;
+    const all = { ...zhCore, ...zhMaths, ...zhTransfer } as Record<string, string>;
+    const english = { ...enCore, ...enMaths, ...enTransfer } as Record<string, string>;
     const untranslated = Object.keys(english).filter((key) => /[A-Za-z]{4,}/.test(english[key].replace(/\{\w+\}/g, '')) && all[key] === english[key]);
     // Names that stay as they are in Chinese UIs.
     const allowed = new Set(['language.en', 'activation.relu', 'activation.tanh', 'activation.sigmoid', 'activation.leakyRelu']);
@@ -34,7 +37,7 @@ describe('locales', () => {
   it('loads Chinese lazily and falls back to nothing missing', async () => {
     const messages = await loadMessages('zh-CN');
     expect(messages['toolbar.pause']).toBe('暂停');
-    expect(Object.keys(messages).length).toBe(Object.keys({ ...enCore, ...enMaths }).length);
+    expect(Object.keys(messages).length).toBe(Object.keys({ ...enCore, ...enMaths, ...enTransfer }).length);
   });
 
   it('picks ?lang first, then the browser language, then English', () => {

@@ -5,17 +5,18 @@
  */
 import enCore from './en.json';
 import enMaths from './en.maths.json';
+import enTransfer from './en.transfer.json';
 
-const en = { ...enCore, ...enMaths };
+const en = { ...enCore, ...enMaths, ...enTransfer };
 
-export type MessageKey = keyof typeof enCore | keyof typeof enMaths;
+export type MessageKey = keyof typeof enCore | keyof typeof enMaths | keyof typeof enTransfer;
 export type Messages = Record<MessageKey, string>;
 export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 type Namespace = { default: Partial<Messages> };
 const loaders: Record<Exclude<Locale, 'en'>, () => Promise<Namespace[]>> = {
-  'zh-CN': () => Promise.all([import('./zh-CN.json'), import('./zh-CN.maths.json')]),
+  'zh-CN': () => Promise.all([import('./zh-CN.json'), import('./zh-CN.maths.json'), import('./zh-CN.transfer.json')]),
 };
 
 export async function loadMessages(locale: Locale): Promise<Messages> {

@@ -6,6 +6,7 @@
 import type { ProblemKind } from '../engine/datasets';
 import type { GradCheckResult } from '../engine/gradcheck';
 import type { BackendChoice, PlaygroundConfig } from '../features/playground/meta';
+import type { HeadConfig } from '../features/transfer/meta';
 import type { RunPosition } from '../features/playground/url';
 
 export type StepUnit = 'sample' | 'batch' | 'epoch';
@@ -25,7 +26,8 @@ export type ToWorker =
   | { type: 'editWeight'; runId: number; layer: number; j: number; i: number; value: number }
   | { type: 'gradCheck'; runId: number; layer: number; j: number; i: number }
   | { type: 'restoreBeforeDivergence'; runId: number }
-  | { type: 'setBackend'; choice: BackendChoice };
+  | { type: 'setBackend'; choice: BackendChoice }
+  | TransferToWorker;
 
 /** Forward and backward pass of one sample at the current parameters, every number the panels show. */
 export interface SampleTrace {
@@ -89,7 +91,74 @@ export type FromWorker =
   | { type: 'snapshot'; runId: number; snapshot: Snapshot }
   | { type: 'gradCheck'; runId: number; layer: number; j: number; i: number; result: GradCheckResult }
   | { type: 'backend'; backend: BackendName; requested: BackendChoice; softwareRendered: boolean; renderer: string }
-  | { type: 'error'; runId?: number; code: ErrorCode; detail?: string };
+  | { type: 'error'; runId?: number; code: ErrorCode; detail?: string }
+  | TransferFromWorker;
+
+// ——— Transfer-learning studio ———
+
+/** Why an image was not added; the UI shows `transfer.reject.<code>`. */
+export type ImageRejection = 'notImage' | 'empty' | 'corrupt' | 'tooLarge' | 'tooManyPixels';
+/** Transfer errors; the UI shows `transfer.error.<code>`. */
+export type TransferErrorCode = 'modelLoadFailed' | 'modelInvalid' | 'noModel' | 'tooFewClasses' | 'emptyClass' | 'trainFailed' | 'predictFailed';
+
+export type ModelSource = { kind: 'auto'; defaultUrl: string } | { kind: 'url'; url: string } | { kind: 'files'; files: File[] };
+export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
+export type TrainPhase = 'idle' | 'embedding' | 'training' | 'fineTuning' | 'done' | 'stopped' | 'error';
+
+export interface ClassRef {
+  id: string;
+  name: string;
+  /** ids of the class's images, as the worker gave them */
+  imageIds: string[];
+}
+
+/** Metrics of one epoch (validation ones absent without a validation set). */
+export interface EpochLogs {
+  loss: number;
+  acc: number;
+  valLoss?: number;
+  valAcc?: number;
+}
+
+export interface Evaluation {
+  /** accuracy on the validation set (NaN without one) */
+  valAccuracy: number;
+  /** confusion[true][predicted] counts on the validation set */
+  confusion: number[][];
+  /** validation image ids per true class and predicted class, for clicking a cell */
+  cellImages: string[][][];
+}
+
+export type TransferToWorker =
+  | { type: 'transfer/loadModel'; source: ModelSource }
+  | { type: 'transfer/addImages'; classId: string; files: File[] }
+  | { type: 'transfer/removeImages'; imageIds: string[] }
+  | { type: 'transfer/train'; jobId: number; classes: ClassRef[]; head: HeadConfig }
+  | { type: 'transfer/stop'; jobId: number }
+  | { type: 'transfer/predict'; requestId: number; file: Blob };
+
+export type TransferFromWorker =
+  | { type: 'transfer/modelStatus'; status: ModelStatus; progress: number; from?: 'cache' | 'url' | 'files'; code?: TransferErrorCode; detail?: string }
+  | { type: 'transfer/imageAdded'; classId: string; imageId: string; name: string; thumbnail: Blob }
+  | { type: 'transfer/imageRejected'; classId: string; name: string; code: ImageRejection }
+  | { type: 'transfer/addProgress'; classId: string; done: number; total: number }
+  | {
+      type: 'transfer/trainProgress';
+      jobId: number;
+      phase: TrainPhase;
+      /** epochs done and planned (head + fine-tuning) */
+      epoch: number;
+      epochs: number;
+      logs?: EpochLogs;
+      /** images embedded so far / to embed, and the rate */
+      embedded?: number;
+      toEmbed?: number;
+      imagesPerSec?: number;
+      elapsedMs: number;
+    }
+  | { type: 'transfer/trainDone'; jobId: number; phase: 'done' | 'stopped'; evaluation: Evaluation; elapsedMs: number }
+  | { type: 'transfer/prediction'; requestId: number; probabilities: Float32Array }
+  | { type: 'transfer/error'; code: TransferErrorCode; jobId?: number; requestId?: number; detail?: string };
 
 /** The typed arrays of a message, to pass as transferables. */
 export function transferablesOf(message: FromWorker): Transferable[] {
@@ -102,9 +171,9 @@ export function transferablesOf(message: FromWorker): Transferable[] {
       if (heatmap) arrays.push(heatmap.values as unknown as Float64Array);
       return arrays.map((array) => array.buffer as ArrayBuffer);
     }
-    case 'gradCheck':
-    case 'backend':
-    case 'error':
+    case 'transfer/prediction':
+      return [message.probabilities.buffer as ArrayBuffer];
+    default:
       return [];
   }
 }

@@ -8,7 +8,7 @@ import { SAMPLES_PER_SECOND, type BackendChoice, type PlaygroundConfig } from '.
 import type { RunPosition } from '../features/playground/url';
 import { Inspector } from '../features/playground/worker/inspect';
 import { PlaygroundTrainer } from '../features/playground/worker/trainer';
-import { transferablesOf, type FromWorker, type RunStatus, type StepUnit, type ToWorker } from './protocol';
+import { transferablesOf, type FromWorker, type RunStatus, type StepUnit, type ToWorker, type TransferToWorker } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -128,11 +128,24 @@ function startBackend(choice: BackendChoice): void {
   });
 }
 
+/** The transfer studio loads (with tfjs) only when first used. */
+let studio: Promise<import('../features/transfer/worker/studio').TransferStudio> | null = null;
+function transferStudio() {
+  studio ??= import('../features/transfer/worker/studio').then(({ TransferStudio }) => new TransferStudio(post, () => backendTask));
+  return studio;
+}
+
 function handle(message: ToWorker): void {
+  if (message.type.startsWith('transfer/')) {
+    transferStudio()
+      .then((instance) => instance.handle(message as TransferToWorker))
+      .catch((error) => post({ type: 'error', code: 'badMessage', detail: String(error) }));
+    return;
+  }
   if (message.type === 'init') return init(message.runId, message.config, message.position);
   if (message.type === 'setBackend') return startBackend(message.choice);
   const current = run;
-  if (!current || message.runId !== current.id) return;
+  if (!current || !('runId' in message) || message.runId !== current.id) return;
   switch (message.type) {
     case 'updateSettings':
       current.trainer.updateSettings(message.config);

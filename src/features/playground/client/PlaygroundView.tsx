@@ -24,7 +24,7 @@ const DataPanel = memo(DataSettings);
 /** How often the maths panels redraw while training runs (they are text-heavy). */
 const PANEL_REFRESH_MS = 500;
 
-export function PlaygroundView({ controller }: { controller: PlaygroundController }) {
+export function PlaygroundView({ controller, active = true }: { controller: PlaygroundController; active?: boolean }) {
   const { t } = useI18n();
   const { state, setConfig, send, reset } = controller;
   const { config, layout, snapshot } = state;
@@ -59,6 +59,7 @@ export function PlaygroundView({ controller }: { controller: PlaygroundControlle
   }, [phaseIndex, phases.length, send]);
 
   useEffect(() => {
+    if (!active) return;
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
       if (target && (['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName) || target.isContentEditable)) return;
@@ -72,7 +73,7 @@ export function PlaygroundView({ controller }: { controller: PlaygroundControlle
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [playPause, step, reset, nextPhase]);
+  }, [active, playPause, step, reset, nextPhase]);
 
   return (
     <main className="playground">

@@ -5,7 +5,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { GradCheckResult } from '../../../engine/gradcheck';
 import type { ProblemKind } from '../../../engine/datasets';
-import { TrainerClient, type RunCommand } from '../../../client/trainerClient';
+import type { RunCommand } from '../../../client/trainerClient';
+import { useWorker } from '../../../client/WorkerProvider';
 import type { BackendName, ErrorCode, FromWorker, Snapshot } from '../../../worker/protocol';
 import { flatLayout, type FlatLayout } from '../layout';
 import { isStructuralChange, layerSizesOf, type PlaygroundConfig } from '../meta';
@@ -56,7 +57,7 @@ export function usePlayground() {
   const [error, setError] = useState<PlaygroundState['error']>(null);
   const [invalidParams, setInvalidParams] = useState(initial.current.invalidParams);
   const [gradCheck, setGradCheck] = useState<GradCheckView | null>(null);
-  const client = useRef<TrainerClient | null>(null);
+  const worker = useWorker();
   const configRef = useRef(config);
   const positionRef = useRef<RunPosition>(initial.current.position);
   const trainCountRef = useRef(1);
@@ -106,27 +107,28 @@ export function usePlayground() {
     setLossHistory([]);
     setGradCheck(null);
     setError(null);
-    client.current?.init(next, position);
-  }, []);
+    worker.init(next, position);
+  }, [worker]);
 
   useEffect(() => {
-    const instance = new TrainerClient({
+    const unsubscribe = worker.subscribe({
       onMessage,
       onCrash: (detail) => {
         setError({ code: 'workerCrashed', detail });
-        instance.setBackend(configRef.current.backend);
-        instance.init(configRef.current, positionRef.current);
+        worker.setBackend(configRef.current.backend);
+        worker.init(configRef.current, positionRef.current);
       },
     });
-    client.current = instance;
-    instance.setBackend(configRef.current.backend);
+    worker.setBackend(configRef.current.backend);
     startRun(configRef.current, positionRef.current);
-    return () => instance.dispose();
-  }, [onMessage, startRun]);
+    return () => {
+      unsubscribe();
+    };
+  }, [worker, onMessage, startRun]);
 
   const layout = useMemo(() => flatLayout(layerSizesOf(config)), [config.features, config.hiddenLayers]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const send = useCallback((command: RunCommand) => client.current?.send(command), []);
+  const send = useCallback((command: RunCommand) => worker.send(command), [worker]);
 
   /** Changes settings: structural ones start a new run, the rest apply live. */
   const setConfig = useCallback(
@@ -135,12 +137,12 @@ export function usePlayground() {
       const next = { ...previous, ...patch };
       configRef.current = next;
       setConfigState(next);
-      if (patch.backend && patch.backend !== previous.backend) client.current?.setBackend(patch.backend);
+      if (patch.backend && patch.backend !== previous.backend) worker.setBackend(patch.backend);
       if (isStructuralChange(previous, next)) startRun(next, { step: 0, sample: positionRef.current.sample });
       else send({ type: 'updateSettings', config: next });
       writeUrl();
     },
-    [send, startRun, writeUrl],
+    [send, startRun, writeUrl, worker],
   );
 
   const reset = useCallback(() => startRun(configRef.current, { step: 0, sample: positionRef.current.sample }), [startRun]);

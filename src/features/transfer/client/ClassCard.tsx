@@ -1,0 +1,80 @@
+/** One class: its name, its images (thumbnails only), and every way to add more. */
+import { useState, type ClipboardEvent, type DragEvent } from 'react';
+import { useI18n } from '../../../i18n/I18nProvider';
+import { filesFromDataTransfer } from './filesFromDrop';
+import type { ClassView } from './useTransfer';
+
+interface Props {
+  view: ClassView;
+  adding: { done: number; total: number } | null;
+  canDelete: boolean;
+  duplicateName: boolean;
+  onRename(name: string): void;
+  onDelete(): void;
+  onFiles(files: File[]): void;
+  onRemoveImage(imageId: string): void;
+}
+
+export function ClassCard({ view, adding, canDelete, duplicateName, onRename, onDelete, onFiles, onRemoveImage }: Props) {
+  const { t } = useI18n();
+  const [dragging, setDragging] = useState(false);
+  const drop = async (event: DragEvent<HTMLElement>) => {
+    event.preventDefault();
+    setDragging(false);
+    onFiles(await filesFromDataTransfer(event.dataTransfer));
+  };
+  const paste = (event: ClipboardEvent<HTMLElement>) => {
+    const files = Array.from(event.clipboardData.files);
+    if (files.length > 0) {
+      event.preventDefault();
+      onFiles(files);
+    }
+  };
+  const inputId = `files-${view.id}`;
+  return (
+    <section
+      className={`class-card${dragging ? ' dragging' : ''}`}
+      data-testid="class-card"
+      onDragOver={(event) => {
+        event.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={() => setDragging(false)}
+      onDrop={drop}
+      onPaste={paste}
+      aria-label={t('transfer.class.label', { name: view.name })}
+    >
+      <header className="class-header">
+        <input
+          className="class-name"
+          data-testid="class-name"
+          value={view.name}
+          aria-label={t('transfer.class.name')}
+          aria-invalid={view.name.trim() === '' || duplicateName}
+          onChange={(event) => onRename(event.target.value)}
+        />
+        <span className="class-count" data-testid="class-count">{t('transfer.class.count', { count: view.images.length })}</span>
+        <button type="button" onClick={onDelete} disabled={!canDelete} aria-label={t('transfer.class.delete', { name: view.name })}>🗑</button>
+      </header>
+      {(view.name.trim() === '' || duplicateName) && <p className="field-error">{view.name.trim() === '' ? t('transfer.class.emptyName') : t('transfer.class.duplicateName')}</p>}
+      <div className="drop-zone" tabIndex={0} aria-describedby={`${inputId}-hint`}>
+        <p id={`${inputId}-hint`}>{t('transfer.class.dropHint')}</p>
+        <label className="file-button">
+          {t('transfer.class.pick')}
+          <input id={inputId} type="file" accept="image/*" multiple onChange={(event) => { onFiles(Array.from(event.target.files ?? [])); event.target.value = ''; }} />
+        </label>
+      </div>
+      {adding && (
+        <progress className="add-progress" max={adding.total} value={adding.done} aria-label={t('transfer.class.adding', { done: adding.done, total: adding.total })} />
+      )}
+      <ul className="thumbnails">
+        {view.images.map((image) => (
+          <li key={image.id}>
+            <img src={image.url} alt={image.name} width={48} height={48} />
+            <button type="button" className="remove-image" onClick={() => onRemoveImage(image.id)} aria-label={t('transfer.class.removeImage', { name: image.name })}>×</button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

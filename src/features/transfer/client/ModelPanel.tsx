@@ -1,0 +1,45 @@
+/** The base model's status, and "Load model…" from a folder of model.json + shards or from a URL. */
+import { useState } from 'react';
+import { useI18n } from '../../../i18n/I18nProvider';
+import type { ModelStatus, TransferErrorCode } from '../../../worker/protocol';
+
+interface Props {
+  model: { status: ModelStatus; progress: number; from?: string; code?: TransferErrorCode };
+  onFiles(files: File[]): void;
+  onUrl(url: string): void;
+}
+
+export function ModelPanel({ model, onFiles, onUrl }: Props) {
+  const { t } = useI18n();
+  const [url, setUrl] = useState('');
+  return (
+    <section className="model-panel" aria-label={t('transfer.model.title')}>
+      <h2>{t('transfer.model.title')}</h2>
+      <p className="hint">{t('transfer.model.description')}</p>
+      <p>
+        {t('transfer.model.status')} <strong data-testid="model-status" data-status={model.status}>{t(`transfer.modelStatus.${model.status}`)}</strong>
+        {model.status === 'ready' && model.from && <span className="hint"> · {t(`transfer.model.from.${model.from as 'cache' | 'url' | 'files'}`)}</span>}
+      </p>
+      {model.status === 'loading' && <progress max={1} value={model.progress} aria-label={t('transfer.model.loading')} />}
+      {model.code && (
+        <p className="notice notice-error" role="alert" data-testid="model-error">
+          {t(`transfer.error.${model.code}`)} {t('transfer.model.remedy')}
+        </p>
+      )}
+      <details className="load-model">
+        <summary>{t('transfer.model.load')}</summary>
+        <label className="file-button">
+          {t('transfer.model.pickFiles')}
+          <input type="file" multiple onChange={(event) => { onFiles(Array.from(event.target.files ?? [])); event.target.value = ''; }} data-testid="model-files" />
+        </label>
+        <form onSubmit={(event) => { event.preventDefault(); if (url.trim()) onUrl(url.trim()); }}>
+          <label>
+            {t('transfer.model.url')}
+            <input type="url" value={url} onChange={(event) => setUrl(event.target.value)} placeholder="https://…/model.json" />
+          </label>
+          <button type="submit">{t('transfer.model.loadUrl')}</button>
+        </form>
+      </details>
+    </section>
+  );
+}

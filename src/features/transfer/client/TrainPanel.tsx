@@ -1,0 +1,79 @@
+/** Head settings (with presets), Train / Stop, and progress with elapsed time and ETA. */
+import { useI18n } from '../../../i18n/I18nProvider';
+import { HEAD_PRESETS, OPTIMIZERS, type HeadConfig, type HeadPreset } from '../meta';
+import type { TrainingView } from './useTransfer';
+
+interface Props {
+  head: HeadConfig;
+  training: TrainingView | null;
+  canTrain: boolean;
+  onHead(head: HeadConfig): void;
+  onTrain(): void;
+  onStop(): void;
+}
+
+function NumberField(props: { label: string; value: number; min: number; max: number; step: number; onChange(value: number): void; testId: string }) {
+  return (
+    <label className="control">
+      <span>{props.label}</span>
+      <input type="number" value={props.value} min={props.min} max={props.max} step={props.step} data-testid={props.testId}
+        onChange={(event) => {
+          const value = Number(event.target.value);
+          if (Number.isFinite(value) && value >= props.min && value <= props.max) props.onChange(value);
+        }} />
+    </label>
+  );
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
+export function TrainPanel({ head, training, canTrain, onHead, onTrain, onStop }: Props) {
+  const { t } = useI18n();
+  const running = training !== null && (training.phase === 'embedding' || training.phase === 'training' || training.phase === 'fineTuning');
+  const set = (patch: Partial<HeadConfig>) => onHead({ ...head, ...patch });
+  const eta = training && training.phase === 'training' && training.epoch > 0 ? (training.elapsedMs / training.epoch) * (training.epochs - training.epoch) : null;
+  return (
+    <section className="train-panel" aria-label={t('transfer.train.title')}>
+      <h2>{t('transfer.train.title')}</h2>
+      <div className="presets">
+        {(Object.keys(HEAD_PRESETS) as HeadPreset[]).map((preset) => (
+          <button key={preset} type="button" onClick={() => onHead({ ...HEAD_PRESETS[preset], seed: head.seed })}>{t(`transfer.preset.${preset}`)}</button>
+        ))}
+      </div>
+      <div className="head-settings">
+        <NumberField label={t('transfer.train.units')} value={head.units} min={0} max={2048} step={1} onChange={(units) => set({ units })} testId="head-units" />
+        <NumberField label={t('transfer.train.dropout')} value={head.dropout} min={0} max={0.9} step={0.05} onChange={(dropout) => set({ dropout })} testId="head-dropout" />
+        <label className="control">
+          <span>{t('transfer.train.optimizer')}</span>
+          <select value={head.optimizer} onChange={(event) => set({ optimizer: event.target.value as HeadConfig['optimizer'] })} data-testid="head-optimizer">
+            {OPTIMIZERS.map((name) => <option key={name} value={name}>{t(`transfer.optimizer.${name}`)}</option>)}
+          </select>
+        </label>
+        <NumberField label={t('transfer.train.learningRate')} value={head.learningRate} min={0.000001} max={1} step={0.0001} onChange={(learningRate) => set({ learningRate })} testId="head-learning-rate" />
+        <NumberField label={t('transfer.train.epochs')} value={head.epochs} min={1} max={500} step={1} onChange={(epochs) => set({ epochs })} testId="head-epochs" />
+        <NumberField label={t('transfer.train.batchSize')} value={head.batchSize} min={1} max={512} step={1} onChange={(batchSize) => set({ batchSize })} testId="head-batch-size" />
+        <NumberField label={t('transfer.train.validationSplit')} value={head.validationSplit} min={0} max={0.5} step={0.05} onChange={(validationSplit) => set({ validationSplit })} testId="head-validation-split" />
+      </div>
+      <div className="train-actions">
+        <button type="button" className="primary" onClick={onTrain} disabled={running || !canTrain}>{t('transfer.train.train')}</button>
+        <button type="button" onClick={onStop} disabled={!running}>{t('transfer.train.stop')}</button>
+        <span className="train-status" data-testid="train-status" data-phase={training?.phase ?? 'idle'}>{t(`transfer.phase.${training?.phase ?? 'idle'}`)}</span>
+      </div>
+      {training?.phase === 'embedding' && (
+        <div className="train-progress">
+          <progress max={Math.max(1, training.toEmbed)} value={training.embedded} />
+          <span>{t('transfer.train.embedding', { done: training.embedded, total: training.toEmbed, rate: training.imagesPerSec.toFixed(1) })}</span>
+        </div>
+      )}
+      {training && training.phase !== 'embedding' && (
+        <div className="train-progress">
+          <progress max={Math.max(1, training.epochs)} value={training.epoch} />
+          <span>
+            {t('transfer.train.epochProgress', { epoch: training.epoch, epochs: training.epochs, elapsed: seconds(training.elapsedMs) })}
+            {eta !== null && ` · ${t('transfer.train.eta', { seconds: seconds(eta) })}`}
+          </span>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,77 @@
+/**
+ * The transfer-learning studio: a pretrained MobileNet, a few images per class, a head trained in
+ * the worker on cached embeddings, live curves, evaluation and predictions.
+ */
+import { useCallback } from 'react';
+import { useI18n } from '../../../i18n/I18nProvider';
+import { MAX_CLASSES, MIN_CLASSES } from '../meta';
+import { ClassCard } from './ClassCard';
+import { EvaluationPanel } from './EvaluationPanel';
+import { ModelPanel } from './ModelPanel';
+import { PredictPanel } from './PredictPanel';
+import { TrainingCharts } from './TrainingCharts';
+import { TrainPanel } from './TrainPanel';
+import { useTransfer } from './useTransfer';
+import './transfer.css';
+
+export function TransferView() {
+  const { t } = useI18n();
+  const defaultName = useCallback((n: number) => t('transfer.class.defaultName', { n }), [t]);
+  const { state, actions } = useTransfer(defaultName);
+  const { classes, training, evaluation, rejections } = state;
+  const names = classes.map((c) => c.name.trim());
+  const namesValid = names.every((name, k) => name !== '' && names.indexOf(name) === k);
+  const canTrain = state.model.status === 'ready' && classes.length >= MIN_CLASSES && classes.every((c) => c.images.length > 0) && namesValid;
+  return (
+    <main className="transfer">
+      <ModelPanel model={state.model} onFiles={actions.loadModelFiles} onUrl={actions.loadModelUrl} />
+      <div className="notices" aria-live="polite">
+        {rejections.length > 0 && (
+          <div className="notice notice-error" role="alert" data-testid="rejections">
+            <ul>
+              {rejections.map((r, k) => (
+                <li key={k}>{t(`transfer.reject.${r.code}`, { name: r.name })}</li>
+              ))}
+            </ul>
+            <button type="button" onClick={actions.dismissRejections}>{t('notice.dismiss')}</button>
+          </div>
+        )}
+        {state.error && (
+          <div className="notice notice-error" role="alert" data-testid="transfer-error">
+            {t(`transfer.error.${state.error}`)}
+            <button type="button" onClick={actions.dismissError}>{t('notice.dismiss')}</button>
+          </div>
+        )}
+        {state.deleted && (
+          <div className="notice" role="status">
+            {t('transfer.class.deleted', { name: state.deleted.view.name })}
+            <button type="button" onClick={actions.undoDelete} data-testid="undo-delete">{t('transfer.class.undo')}</button>
+          </div>
+        )}
+      </div>
+      <section className="classes" aria-label={t('transfer.classes.title')}>
+        <h2>{t('transfer.classes.title')}</h2>
+        <div className="class-grid">
+          {classes.map((view, k) => (
+            <ClassCard
+              key={view.id}
+              view={view}
+              adding={state.adding?.classId === view.id ? state.adding : null}
+              canDelete={classes.length > MIN_CLASSES}
+              duplicateName={names.indexOf(names[k]) !== k}
+              onRename={(name) => actions.renameClass(view.id, name)}
+              onDelete={() => actions.deleteClass(view.id)}
+              onFiles={(files) => actions.addFiles(view.id, files)}
+              onRemoveImage={(imageId) => actions.removeImage(view.id, imageId)}
+            />
+          ))}
+        </div>
+        <button type="button" onClick={actions.addClass} disabled={classes.length >= MAX_CLASSES} data-testid="add-class">{t('transfer.classes.add')}</button>
+      </section>
+      <TrainPanel head={state.head} training={training} canTrain={canTrain} onHead={actions.setHead} onTrain={actions.train} onStop={actions.stop} />
+      {training && training.history.length > 0 && <TrainingCharts history={training.history} />}
+      {evaluation && <EvaluationPanel evaluation={evaluation.evaluation} classNames={evaluation.classNames} classes={classes} />}
+      <PredictPanel prediction={state.prediction} enabled={evaluation !== null} onFile={actions.predict} />
+    </main>
+  );
+}

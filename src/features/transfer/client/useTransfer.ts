@@ -1,0 +1,167 @@
+/**
+ * The studio's page-side state: the model's status, the classes with their thumbnails, training
+ * progress and curves, the evaluation and predictions. Images and training live in the worker.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useWorker } from '../../../client/WorkerProvider';
+import type { EpochLogs, Evaluation, FromWorker, ImageRejection, ModelStatus, TrainPhase, TransferErrorCode } from '../../../worker/protocol';
+import { DEFAULT_HEAD, MAX_CLASSES, type HeadConfig } from '../meta';
+import { resolveDefaultModelUrl } from './defaultModelUrl';
+
+export interface ImageView {
+  id: string;
+  name: string;
+  /** object URL of the thumbnail JPEG */
+  url: string;
+}
+
+export interface ClassView {
+  id: string;
+  name: string;
+  images: ImageView[];
+}
+
+export interface Rejection {
+  classId: string;
+  name: string;
+  code: ImageRejection;
+}
+
+export interface TrainingView {
+  jobId: number;
+  phase: TrainPhase;
+  epoch: number;
+  epochs: number;
+  history: EpochLogs[];
+  embedded: number;
+  toEmbed: number;
+  imagesPerSec: number;
+  elapsedMs: number;
+}
+
+export interface PredictionView {
+  requestId: number;
+  url: string;
+  probabilities: Float32Array | null;
+  /** class names at the time of the prediction */
+  classNames: string[];
+}
+
+let nextClassNumber = 1;
+const newClass = (name: string): ClassView => ({ id: `class${nextClassNumber++}`, name, images: [] });
+
+export function useTransfer(defaultClassName: (n: number) => string) {
+  const worker = useWorker();
+  const [model, setModel] = useState<{ status: ModelStatus; progress: number; from?: string; code?: TransferErrorCode }>({ status: 'idle', progress: 0 });
+  const [classes, setClasses] = useState<ClassView[]>(() => [newClass(defaultClassName(1)), newClass(defaultClassName(2))]);
+  const [rejections, setRejections] = useState<Rejection[]>([]);
+  const [adding, setAdding] = useState<{ classId: string; done: number; total: number } | null>(null);
+  const [head, setHead] = useState<HeadConfig>(DEFAULT_HEAD);
+  const [training, setTraining] = useState<TrainingView | null>(null);
+  const [evaluation, setEvaluation] = useState<{ evaluation: Evaluation; classNames: string[] } | null>(null);
+  const [prediction, setPrediction] = useState<PredictionView | null>(null);
+  const [error, setError] = useState<TransferErrorCode | null>(null);
+  const [deleted, setDeleted] = useState<{ view: ClassView; index: number } | null>(null);
+  const jobId = useRef(0);
+  const requestId = useRef(0);
+  const classesRef = useRef(classes);
+  classesRef.current = classes;
+
+  const onMessage = useCallback((message: FromWorker) => {
+    switch (message.type) {
+      case 'transfer/modelStatus':
+        return setModel({ status: message.status, progress: message.progress, from: message.from, code: message.code });
+      case 'transfer/imageAdded': {
+        const image = { id: message.imageId, name: message.name, url: URL.createObjectURL(message.thumbnail) };
+        return setClasses((all) => all.map((c) => (c.id === message.classId ? { ...c, images: [...c.images, image] } : c)));
+      }
+      case 'transfer/imageRejected':
+        return setRejections((all) => [...all, { classId: message.classId, name: message.name, code: message.code }]);
+      case 'transfer/addProgress':
+        return setAdding(message.done < message.total ? { classId: message.classId, done: message.done, total: message.total } : null);
+      case 'transfer/trainProgress':
+        if (message.jobId !== jobId.current) return;
+        return setTraining((current) => ({
+          jobId: message.jobId,
+          phase: message.phase,
+          epoch: message.epoch,
+          epochs: message.epochs,
+          history: message.logs ? [...(current?.history ?? []), message.logs] : current?.history ?? [],
+          embedded: message.embedded ?? current?.embedded ?? 0,
+          toEmbed: message.toEmbed ?? current?.toEmbed ?? 0,
+          imagesPerSec: message.imagesPerSec ?? current?.imagesPerSec ?? 0,
+          elapsedMs: message.elapsedMs,
+        }));
+      case 'transfer/trainDone':
+        if (message.jobId !== jobId.current) return;
+        setTraining((current) => current && { ...current, phase: message.phase, elapsedMs: message.elapsedMs });
+        return setEvaluation({ evaluation: message.evaluation, classNames: classesRef.current.map((c) => c.name) });
+      case 'transfer/prediction':
+        return setPrediction((current) => (current && current.requestId === message.requestId ? { ...current, probabilities: message.probabilities } : current));
+      case 'transfer/error':
+        if (message.jobId !== undefined && message.jobId === jobId.current) setTraining((current) => current && { ...current, phase: 'error' });
+        return setError(message.code);
+      default:
+        return;
+    }
+  }, []);
+
+  useEffect(() => worker.subscribe({ onMessage }), [worker, onMessage]);
+  useEffect(() => {
+    worker.sendTransfer({ type: 'transfer/loadModel', source: { kind: 'auto', defaultUrl: resolveDefaultModelUrl() } });
+  }, [worker]);
+
+  const addClass = useCallback(() => {
+    setClasses((all) => (all.length >= MAX_CLASSES ? all : [...all, newClass(defaultClassName(all.length + 1))]));
+  }, [defaultClassName]);
+  const renameClass = useCallback((id: string, name: string) => setClasses((all) => all.map((c) => (c.id === id ? { ...c, name } : c))), []);
+  const deleteClass = useCallback((id: string) => {
+    setClasses((all) => {
+      const index = all.findIndex((c) => c.id === id);
+      if (index < 0) return all;
+      setDeleted({ view: all[index], index });
+      return all.filter((c) => c.id !== id);
+    });
+  }, []);
+  const undoDelete = useCallback(() => {
+    if (!deleted) return;
+    setClasses((all) => [...all.slice(0, deleted.index), deleted.view, ...all.slice(deleted.index)]);
+    setDeleted(null);
+  }, [deleted]);
+  const addFiles = useCallback((classId: string, files: File[]) => {
+    if (files.length === 0) return;
+    setAdding({ classId, done: 0, total: files.length });
+    worker.sendTransfer({ type: 'transfer/addImages', classId, files });
+  }, [worker]);
+  const removeImage = useCallback((classId: string, imageId: string) => {
+    setClasses((all) => all.map((c) => (c.id === classId ? { ...c, images: c.images.filter((image) => image.id !== imageId) } : c)));
+    worker.sendTransfer({ type: 'transfer/removeImages', imageIds: [imageId] });
+  }, [worker]);
+  const train = useCallback(() => {
+    jobId.current++;
+    setError(null);
+    setEvaluation(null);
+    setTraining({ jobId: jobId.current, phase: 'embedding', epoch: 0, epochs: head.epochs, history: [], embedded: 0, toEmbed: 0, imagesPerSec: 0, elapsedMs: 0 });
+    const refs = classesRef.current.map((c) => ({ id: c.id, name: c.name, imageIds: c.images.map((image) => image.id) }));
+    worker.sendTransfer({ type: 'transfer/train', jobId: jobId.current, classes: refs, head });
+  }, [worker, head]);
+  const stop = useCallback(() => worker.sendTransfer({ type: 'transfer/stop', jobId: jobId.current }), [worker]);
+  const predict = useCallback((file: File) => {
+    requestId.current++;
+    setPrediction((current) => {
+      if (current) URL.revokeObjectURL(current.url);
+      return { requestId: requestId.current, url: URL.createObjectURL(file), probabilities: null, classNames: classesRef.current.map((c) => c.name) };
+    });
+    worker.sendTransfer({ type: 'transfer/predict', requestId: requestId.current, file });
+  }, [worker]);
+  const loadModelFiles = useCallback((files: File[]) => worker.sendTransfer({ type: 'transfer/loadModel', source: { kind: 'files', files } }), [worker]);
+  const loadModelUrl = useCallback((url: string) => worker.sendTransfer({ type: 'transfer/loadModel', source: { kind: 'url', url } }), [worker]);
+
+  const actions = useMemo(
+    () => ({ addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, stop, predict, setHead, loadModelFiles, loadModelUrl, dismissRejections: () => setRejections([]), dismissError: () => setError(null) }),
+    [addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, stop, predict, loadModelFiles, loadModelUrl],
+  );
+  return { state: { model, classes, rejections, adding, head, training, evaluation, prediction, error, deleted }, actions };
+}
+
+export type TransferController = ReturnType<typeof useTransfer>;

@@ -1,0 +1,38 @@
+/**
+ * Embeddings: images through the frozen base, once per image. Every tensor is made in tf.tidy or
+ * disposed; what leaves is plain Float32Arrays.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { EMBEDDING_SHAPE, IMAGE_SIZE } from '../meta';
+
+/** Values per embedding: 7 × 7 × 256. */
+export const EMBEDDING_LENGTH = EMBEDDING_SHAPE.reduce((a, b) => a * b, 1);
+const PIXELS = IMAGE_SIZE * IMAGE_SIZE * 3;
+
+/** RGB bytes [n, 224, 224, 3] → the network's input, scaled to [−1, 1] (x / 127.5 − 1). Call inside tf.tidy. */
+export function preprocess(images: Uint8Array[]): tf.Tensor4D {
+  const flat = new Uint8Array(images.length * PIXELS);
+  images.forEach((image, n) => flat.set(image, n * PIXELS));
+  return tf.tensor4d(flat, [images.length, IMAGE_SIZE, IMAGE_SIZE, 3], 'int32').toFloat().div(127.5).sub(1);
+}
+
+/** Embeds images in batches; onBatch reports how many are done. */
+export async function embedImages(base: tf.LayersModel, images: Uint8Array[], onBatch?: (done: number) => void, batchSize = 16): Promise<Float32Array[]> {
+  const embeddings: Float32Array[] = [];
+  for (let start = 0; start < images.length; start += batchSize) {
+    const batch = images.slice(start, start + batchSize);
+    const output = tf.tidy(() => base.predict(preprocess(batch)) as tf.Tensor);
+    const data = (await output.data()) as Float32Array;
+    output.dispose();
+    for (let n = 0; n < batch.length; n++) embeddings.push(data.slice(n * EMBEDDING_LENGTH, (n + 1) * EMBEDDING_LENGTH));
+    onBatch?.(embeddings.length);
+  }
+  return embeddings;
+}
+
+/** Stacks embeddings into one tensor [n, 7, 7, 256] (the caller disposes it). */
+export function stackEmbeddings(embeddings: Float32Array[]): tf.Tensor4D {
+  const flat = new Float32Array(embeddings.length * EMBEDDING_LENGTH);
+  embeddings.forEach((embedding, n) => flat.set(embedding, n * EMBEDDING_LENGTH));
+  return tf.tensor4d(flat, [embeddings.length, ...EMBEDDING_SHAPE]);
+}

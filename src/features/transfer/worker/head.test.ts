@@ -1,0 +1,105 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../../engine/random';
+import { DEFAULT_HEAD, IMAGE_SIZE, type HeadConfig } from '../meta';
+import { embedImages, EMBEDDING_LENGTH } from './embed';
+import { argmax, buildHead, disposeModel, evaluate, fitHead, predictProbabilities } from './head';
+import { splitByClass } from './split';
+
+/** A tiny stand-in for the truncated MobileNet: [n, 224, 224, 3] → [n, 7, 7, 256]. */
+function fakeBase(): tf.LayersModel {
+  const model = tf.sequential();
+  model.add(tf.layers.averagePooling2d({ inputShape: [IMAGE_SIZE, IMAGE_SIZE, 3], poolSize: 32, strides: 32 }));
+  model.add(tf.layers.conv2d({ filters: 256, kernelSize: 1, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 3 }) }));
+  return model;
+}
+
+/** Images of two kinds: reddish and bluish, with noise. */
+function images(count: number, kind: 0 | 1, seed: number): Uint8Array[] {
+  const rng = mulberry32(seed);
+  return Array.from({ length: count }, () => {
+    const rgb = new Uint8Array(IMAGE_SIZE * IMAGE_SIZE * 3);
+    for (let p = 0; p < rgb.length; p += 3) {
+      rgb[p] = (kind === 0 ? 200 : 40) + rng() * 50;
+      rgb[p + 1] = 100 + rng() * 50;
+      rgb[p + 2] = (kind === 0 ? 40 : 200) + rng() * 50;
+    }
+    return rgb;
+  });
+}
+
+const HEAD: HeadConfig = { ...DEFAULT_HEAD, units: 16, epochs: 5, batchSize: 4, learningRate: 0.01 };
+
+describe('transfer head on cached embeddings', () => {
+  beforeAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  async function cycle(base: tf.LayersModel) {
+    const pictures = [...images(6, 0, 1), ...images(6, 1, 2)];
+    const embeddings = await embedImages(base, pictures, undefined, 4);
+    const labels = pictures.map((_, n) => (n < 6 ? 0 : 1));
+    const ids = pictures.map((_, n) => `img${n}`);
+    const split = splitByClass([ids.slice(0, 6), ids.slice(6)], 0.34, 7);
+    const pick = (examples: typeof split.train) => ({
+      embeddings: examples.map((e) => embeddings[ids.indexOf(e.imageId)]),
+      labels: examples.map((e) => labels[ids.indexOf(e.imageId)]),
+      imageIds: examples.map((e) => e.imageId),
+    });
+    const model = buildHead(HEAD, 2);
+    const epochs: number[] = [];
+    await fitHead(model, HEAD, pick(split.train), pick(split.validation), 2, { onEpochEnd: (epoch) => void epochs.push(epoch), shouldStop: () => false });
+    const evaluation = evaluate(model, pick(split.validation), 2);
+    const predictions = predictProbabilities(model, embeddings.slice(0, 2));
+    disposeModel(model);
+    return { embeddings, epochs, evaluation, predictions };
+  }
+
+  it('embeds to 7 × 7 × 256, trains, evaluates and predicts; separable classes are learned', async () => {
+    const base = fakeBase();
+    const { embeddings, epochs, evaluation, predictions } = await cycle(base);
+    expect(embeddings[0].length).toBe(EMBEDDING_LENGTH);
+    expect(epochs).toEqual([0, 1, 2, 3, 4]);
+    expect(evaluation.confusion.flat().reduce((a, b) => a + b, 0)).toBe(4);
+    expect(evaluation.valAccuracy).toBe(1);
+    expect(predictions[0].reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(argmax(predictions[0])).toBe(0);
+    base.dispose();
+  });
+
+  it('leaks no tensor over repeated embed / train / predict cycles after a burn-in', async () => {
+    const base = fakeBase();
+    await cycle(base);
+    const after = tf.memory().numTensors;
+    for (let n = 0; n < 3; n++) await cycle(base);
+    expect(tf.memory().numTensors).toBe(after);
+    base.dispose();
+  });
+
+  it('stops early when asked', async () => {
+    const model = buildHead(HEAD, 2);
+    const data = { embeddings: [new Float32Array(EMBEDDING_LENGTH).fill(1), new Float32Array(EMBEDDING_LENGTH)], labels: [0, 1] };
+    let seen = 0;
+    const stopped = await fitHead(model, { ...HEAD, epochs: 20 }, data, { embeddings: [], labels: [] }, 2, { onEpochEnd: () => void seen++, shouldStop: () => seen >= 2 });
+    expect(stopped).toBe(true);
+    expect(seen).toBe(2);
+    disposeModel(model);
+  });
+});
+
+describe('splitByClass', () => {
+  it('holds out a share of every class, at least one image when a class has two', () => {
+    const { train, validation } = splitByClass([['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j'], ['k', 'l'], ['m']], 0.2, 1);
+    expect(validation.filter((e) => e.label === 0)).toHaveLength(2);
+    expect(validation.filter((e) => e.label === 1)).toHaveLength(1);
+    expect(validation.filter((e) => e.label === 2)).toHaveLength(0);
+    expect(train).toHaveLength(10);
+    expect(new Set([...train, ...validation].map((e) => e.imageId)).size).toBe(13);
+  });
+
+  it('is deterministic per seed', () => {
+    const ids = [Array.from({ length: 20 }, (_, n) => `i${n}`)];
+    expect(splitByClass(ids, 0.3, 5)).toEqual(splitByClass(ids, 0.3, 5));
+    expect(splitByClass(ids, 0.3, 5)).not.toEqual(splitByClass(ids, 0.3, 6));
+  });
+});

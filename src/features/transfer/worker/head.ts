@@ -1,0 +1,112 @@
+/**
+ * The classification head on the cached embeddings: Flatten → Dense(units, ReLU) → Dropout →
+ * Dense(classes, softmax), trained with the chosen optimizer; then evaluated on the validation set.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { EpochLogs, Evaluation } from '../../../worker/protocol';
+import { EMBEDDING_SHAPE, type HeadConfig } from '../meta';
+import { stackEmbeddings } from './embed';
+
+export function buildHead(head: HeadConfig, numClasses: number): tf.Sequential {
+  const model = tf.sequential();
+  model.add(tf.layers.flatten({ inputShape: [...EMBEDDING_SHAPE] }));
+  if (head.units > 0) {
+    model.add(tf.layers.dense({ units: head.units, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: head.seed }) }));
+  }
+  if (head.dropout > 0) model.add(tf.layers.dropout({ rate: head.dropout, seed: head.seed }));
+  model.add(tf.layers.dense({ units: numClasses, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: head.seed + 1 }) }));
+  return model;
+}
+
+export function makeOptimizer(name: HeadConfig['optimizer'], learningRate: number): tf.Optimizer {
+  if (name === 'sgd') return tf.train.sgd(learningRate);
+  if (name === 'rmsprop') return tf.train.rmsprop(learningRate);
+  return tf.train.adam(learningRate);
+}
+
+export interface LabelledEmbeddings {
+  embeddings: Float32Array[];
+  labels: number[];
+}
+
+function tensorsOf(data: LabelledEmbeddings, numClasses: number): [tf.Tensor4D, tf.Tensor2D] {
+  const xs = stackEmbeddings(data.embeddings);
+  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(data.labels, 'int32'), numClasses).toFloat() as tf.Tensor2D);
+  return [xs, ys];
+}
+
+function epochLogs(logs: tf.Logs | undefined): EpochLogs {
+  const value = (key: string) => (logs && key in logs ? Number(logs[key]) : undefined);
+  return { loss: value('loss') ?? NaN, acc: value('acc') ?? value('accuracy') ?? NaN, valLoss: value('val_loss'), valAcc: value('val_acc') ?? value('val_accuracy') };
+}
+
+export interface FitCallbacks {
+  onEpochEnd(epoch: number, logs: EpochLogs): void | Promise<void>;
+  shouldStop(): boolean;
+}
+
+/** Trains `model` (compiled here with the head's optimizer); returns whether it was stopped early. */
+export async function fitHead(model: tf.LayersModel, head: HeadConfig, train: LabelledEmbeddings, validation: LabelledEmbeddings, numClasses: number, callbacks: FitCallbacks): Promise<boolean> {
+  model.compile({ optimizer: makeOptimizer(head.optimizer, head.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  const [xs, ys] = tensorsOf(train, numClasses);
+  const hasValidation = validation.embeddings.length > 0;
+  const [valXs, valYs] = hasValidation ? tensorsOf(validation, numClasses) : [undefined, undefined];
+  let stopped = false;
+  try {
+    await model.fit(xs, ys, {
+      epochs: head.epochs,
+      batchSize: head.batchSize,
+      shuffle: true,
+      validationData: valXs && valYs ? [valXs, valYs] : undefined,
+      callbacks: {
+        onEpochEnd: async (epoch, logs) => {
+          await callbacks.onEpochEnd(epoch, epochLogs(logs));
+          if (callbacks.shouldStop()) {
+            stopped = true;
+            model.stopTraining = true;
+          }
+        },
+      },
+    });
+  } finally {
+    tf.dispose([xs, ys, ...(valXs ? [valXs] : []), ...(valYs ? [valYs] : [])]);
+  }
+  return stopped;
+}
+
+/** Class probabilities for each embedding. */
+export function predictProbabilities(model: tf.LayersModel, embeddings: Float32Array[]): Float32Array[] {
+  if (embeddings.length === 0) return [];
+  const probabilities = tf.tidy(() => (model.predict(stackEmbeddings(embeddings)) as tf.Tensor).dataSync() as Float32Array);
+  const numClasses = probabilities.length / embeddings.length;
+  return embeddings.map((_, n) => probabilities.slice(n * numClasses, (n + 1) * numClasses));
+}
+
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let k = 1; k < values.length; k++) if (values[k] > values[best]) best = k;
+  return best;
+}
+
+/** Accuracy and confusion matrix on the validation set. */
+export function evaluate(model: tf.LayersModel, validation: LabelledEmbeddings & { imageIds: string[] }, numClasses: number): Evaluation {
+  const confusion = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
+  const cellImages = Array.from({ length: numClasses }, () => Array.from({ length: numClasses }, () => [] as string[]));
+  const predictions = predictProbabilities(model, validation.embeddings).map(argmax);
+  let correct = 0;
+  predictions.forEach((predicted, n) => {
+    const actual = validation.labels[n];
+    confusion[actual][predicted]++;
+    cellImages[actual][predicted].push(validation.imageIds[n]);
+    if (actual === predicted) correct++;
+  });
+  return { valAccuracy: predictions.length ? correct / predictions.length : NaN, confusion, cellImages };
+}
+
+/** Disposes a model and its optimizer (model.dispose() leaves the optimizer's tensors). */
+export function disposeModel(model: tf.LayersModel | null): void {
+  if (!model) return;
+  const optimizer = model.optimizer;
+  model.dispose();
+  optimizer?.dispose();
+}
