@@ -9,7 +9,16 @@ export type OptimizerName = (typeof OPTIMIZERS)[number];
 /** The base network the head sits on. */
 export type BaseModelKind = 'mobilenet' | 'vgg';
 
+/**
+ * How the [7, 7, 256] embedding enters the head: `average` = global average pooling to 256 values
+ * (where each feature is in the image does not matter; generalises from few images), `flatten` =
+ * all 12,544 values (Teachable Machine's choice).
+ */
+export const POOLINGS = ['average', 'flatten'] as const;
+export type Pooling = (typeof POOLINGS)[number];
+
 export interface HeadConfig {
+  pooling: Pooling;
   /** units of the hidden Dense layer (ReLU); 0 = softmax directly on the embedding */
   units: number;
   /** dropout rate before the softmax layer, 0–0.9 */
@@ -33,6 +42,7 @@ export interface HeadConfig {
 
 /** Teachable Machine's defaults: Dense 100 ReLU → softmax, Adam 1e-3, batch 16, 50 epochs, 15 % validation. */
 export const DEFAULT_HEAD: HeadConfig = {
+  pooling: 'average',
   units: 100,
   dropout: 0,
   optimizer: 'adam',

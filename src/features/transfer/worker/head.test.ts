@@ -76,6 +76,19 @@ describe('transfer head on cached embeddings', () => {
     base.dispose();
   });
 
+  it('is repeatable: the same seed gives the same trained weights', async () => {
+    const data = { embeddings: [0, 1, 2, 3, 4, 5].map((n) => new Float32Array(EMBEDDING_LENGTH).fill(n % 2 ? 0.1 * n : -0.1 * n)), labels: [0, 1, 0, 1, 0, 1] };
+    const weights = async (seed: number) => {
+      const model = buildHead({ ...HEAD, seed }, 2);
+      await fitHead(model, { ...HEAD, seed, epochs: 3, batchSize: 2 }, data, { embeddings: [], labels: [] }, 2, { onEpochEnd: () => {}, shouldStop: () => false });
+      const values = model.getWeights().map((w) => Array.from(w.dataSync()));
+      disposeModel(model);
+      return values;
+    };
+    expect(await weights(4)).toEqual(await weights(4));
+    expect(await weights(4)).not.toEqual(await weights(5));
+  });
+
   it('stops early when asked', async () => {
     const model = buildHead(HEAD, 2);
     const data = { embeddings: [new Float32Array(EMBEDDING_LENGTH).fill(1), new Float32Array(EMBEDDING_LENGTH)], labels: [0, 1] };

@@ -5,11 +5,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EpochLogs, Evaluation } from '../../../worker/protocol';
 import { EMBEDDING_SHAPE, type HeadConfig } from '../meta';
+import { mulberry32, shuffleInPlace } from '../../../engine/random';
 import { stackEmbeddings } from './embed';
 
 export function buildHead(head: HeadConfig, numClasses: number): tf.Sequential {
   const model = tf.sequential();
-  model.add(tf.layers.flatten({ inputShape: [...EMBEDDING_SHAPE] }));
+  if (head.pooling === 'average') model.add(tf.layers.globalAveragePooling2d({ inputShape: [...EMBEDDING_SHAPE] }));
+  else model.add(tf.layers.flatten({ inputShape: [...EMBEDDING_SHAPE] }));
   if (head.units > 0) {
     model.add(tf.layers.dense({ units: head.units, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: head.seed }) }));
   }
@@ -35,43 +37,65 @@ function tensorsOf(data: LabelledEmbeddings, numClasses: number): [tf.Tensor4D, 
   return [xs, ys];
 }
 
-function epochLogs(logs: tf.Logs | undefined): EpochLogs {
-  const value = (key: string) => (logs && key in logs ? Number(logs[key]) : undefined);
-  return { loss: value('loss') ?? NaN, acc: value('acc') ?? value('accuracy') ?? NaN, valLoss: value('val_loss'), valAcc: value('val_acc') ?? value('val_accuracy') };
-}
-
 export interface FitCallbacks {
   onEpochEnd(epoch: number, logs: EpochLogs): void | Promise<void>;
   shouldStop(): boolean;
 }
 
-/** Trains `model` (compiled here with the head's optimizer); returns whether it was stopped early. */
+/** Lets queued messages (such as Stop) in between epochs. */
+const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+async function scalars(result: tf.Scalar | tf.Scalar[]): Promise<number[]> {
+  const list = Array.isArray(result) ? result : [result];
+  const values = await Promise.all(list.map((t) => t.data()));
+  tf.dispose(list);
+  return values.map((v) => v[0]);
+}
+
+/** One pass over the training set in a seeded random order; returns the mean loss and accuracy. */
+async function trainEpoch(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, batchSize: number, rng: () => number): Promise<[number, number]> {
+  const count = xs.shape[0];
+  const order = Array.from({ length: count }, (_, n) => n);
+  shuffleInPlace(order, rng);
+  let lossSum = 0;
+  let accSum = 0;
+  for (let start = 0; start < count; start += batchSize) {
+    const indices = order.slice(start, start + batchSize);
+    const [xb, yb] = tf.tidy(() => {
+      const picked = tf.tensor1d(indices, 'int32');
+      return [tf.gather(xs, picked), tf.gather(ys, picked)];
+    });
+    const [loss, acc] = (await model.trainOnBatch(xb, yb)) as number[];
+    tf.dispose([xb, yb]);
+    lossSum += loss * indices.length;
+    accSum += acc * indices.length;
+  }
+  return [lossSum / count, accSum / count];
+}
+
+/**
+ * Trains `model` (compiled here with the head's optimizer) with mini-batches in a seeded order, so
+ * a run can be repeated; returns whether it was stopped early.
+ */
 export async function fitHead(model: tf.LayersModel, head: HeadConfig, train: LabelledEmbeddings, validation: LabelledEmbeddings, numClasses: number, callbacks: FitCallbacks): Promise<boolean> {
   model.compile({ optimizer: makeOptimizer(head.optimizer, head.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const [xs, ys] = tensorsOf(train, numClasses);
   const hasValidation = validation.embeddings.length > 0;
   const [valXs, valYs] = hasValidation ? tensorsOf(validation, numClasses) : [undefined, undefined];
-  let stopped = false;
+  const rng = mulberry32(head.seed);
   try {
-    await model.fit(xs, ys, {
-      epochs: head.epochs,
-      batchSize: head.batchSize,
-      shuffle: true,
-      validationData: valXs && valYs ? [valXs, valYs] : undefined,
-      callbacks: {
-        onEpochEnd: async (epoch, logs) => {
-          await callbacks.onEpochEnd(epoch, epochLogs(logs));
-          if (callbacks.shouldStop()) {
-            stopped = true;
-            model.stopTraining = true;
-          }
-        },
-      },
-    });
+    for (let epoch = 0; epoch < head.epochs; epoch++) {
+      const [loss, acc] = await trainEpoch(model, xs, ys, head.batchSize, rng);
+      const logs: EpochLogs = { loss, acc };
+      if (valXs && valYs) [logs.valLoss, logs.valAcc] = await scalars(model.evaluate(valXs, valYs, { batchSize: 64 }) as tf.Scalar[]);
+      await callbacks.onEpochEnd(epoch, logs);
+      await yieldToEvents();
+      if (callbacks.shouldStop()) return epoch < head.epochs - 1;
+    }
+    return false;
   } finally {
     tf.dispose([xs, ys, ...(valXs ? [valXs] : []), ...(valYs ? [valYs] : [])]);
   }
-  return stopped;
 }
 
 /** Class probabilities for each embedding. */
