@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './offline';
 
 /** Latin words that stay as they are in the Chinese UI: product and backend names, activation names, maths notation. */
 const ALLOWED = new Set(['TensorFlow', 'TENSORFLOW', 'webgl', 'wasm', 'cpu', 'English', 'ReLU', 'Tanh', 'Sigmoid', 'Leaky', 'sin', 'tanh', 'out', 'prev', 'num', 'Web', 'Worker']);

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './offline';
 import { numberOf, openPlayground, waitForNumber } from './helpers';
 
 test('layers, neurons and features are edited in the diagram and land in the URL', async ({ page }) => {

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './offline';
 import { numberOf, numbersOf, openPlayground, waitForNumber } from './helpers';
 
 test('shows the active tfjs backend, chosen in the worker', async ({ page }) => {

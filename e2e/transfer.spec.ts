@@ -1,10 +1,8 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { Locator, Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import type { Locator } from '@playwright/test';
 import { expect, test } from './offline';
+import { imagesOf, openStudio } from './studio';
 
-const DATASET = resolve(process.env.SHARED_DIR ?? join(process.cwd(), '..', 'shared'), 'datasets', 'sign-language-digits');
-const imagesOf = (digit: string) => readdirSync(join(DATASET, digit)).sort().map((name) => join(DATASET, digit, name));
 const DIGITS = ['0', '1', '2'];
 
 /** A real drop event on `target` carrying these files (built in the page from the bytes). */
@@ -21,12 +19,6 @@ async function dropFiles(target: Locator, files: { name: string; type: string; b
   await target.dispatchEvent('dragenter', { dataTransfer: transfer });
   await target.dispatchEvent('dragover', { dataTransfer: transfer });
   await target.dispatchEvent('drop', { dataTransfer: transfer });
-}
-
-async function openStudio(page: Page, query: string): Promise<void> {
-  await page.goto(`/?lang=en${query}`);
-  await page.getByRole('link', { name: 'Transfer learning' }).click();
-  await expect(page.getByTestId('model-status')).toHaveText('ready', { timeout: 60_000 });
 }
 
 for (const backend of ['auto', 'webgl'] as const) {

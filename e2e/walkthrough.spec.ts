@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './offline';
 import { numberOf, openPlayground, waitForNumber } from './helpers';
 
 test('walks through one sample phase by phase, then trains on it', async ({ page }) => {

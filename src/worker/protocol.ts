@@ -99,7 +99,16 @@ export type FromWorker =
 /** Why an image was not added; the UI shows `transfer.reject.<code>`. */
 export type ImageRejection = 'notImage' | 'empty' | 'corrupt' | 'tooLarge' | 'tooManyPixels';
 /** Transfer errors; the UI shows `transfer.error.<code>`. */
-export type TransferErrorCode = 'modelLoadFailed' | 'modelInvalid' | 'noModel' | 'tooFewClasses' | 'emptyClass' | 'trainFailed' | 'predictFailed';
+export type TransferErrorCode =
+  | 'modelLoadFailed'
+  | 'modelInvalid'
+  | 'noModel'
+  | 'tooFewClasses'
+  | 'emptyClass'
+  | 'trainFailed'
+  | 'predictFailed'
+  | 'exportFailed'
+  | 'importFailed';
 
 export type ModelSource = { kind: 'auto'; defaultUrl: string } | { kind: 'url'; url: string } | { kind: 'files'; files: File[] };
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
@@ -135,7 +144,19 @@ export type TransferToWorker =
   | { type: 'transfer/removeImages'; imageIds: string[] }
   | { type: 'transfer/train'; jobId: number; classes: ClassRef[]; head: HeadConfig }
   | { type: 'transfer/stop'; jobId: number }
-  | { type: 'transfer/predict'; requestId: number; file: Blob };
+  | { type: 'transfer/predict'; requestId: number; file: Blob }
+  /** the page's classes and settings changed: save them with the project */
+  | { type: 'transfer/saveProject'; classes: ClassRef[]; head: HeadConfig }
+  | { type: 'transfer/restoreProject' }
+  /** the trained classifier as one tfjs model (base + head) with a metadata file */
+  | { type: 'transfer/exportModel'; labels: string[] }
+  | { type: 'transfer/importModel'; files: File[] };
+
+export interface RestoredClass {
+  id: string;
+  name: string;
+  images: { id: string; name: string; thumbnail: Blob }[];
+}
 
 export type TransferFromWorker =
   | { type: 'transfer/modelStatus'; status: ModelStatus; progress: number; from?: 'cache' | 'url' | 'files'; code?: TransferErrorCode; detail?: string }
@@ -157,7 +178,10 @@ export type TransferFromWorker =
       elapsedMs: number;
     }
   | { type: 'transfer/trainDone'; jobId: number; phase: 'done' | 'stopped'; evaluation: Evaluation; elapsedMs: number }
-  | { type: 'transfer/prediction'; requestId: number; probabilities: Float32Array }
+  | { type: 'transfer/prediction'; requestId: number; probabilities: Float32Array; labels: string[] }
+  | { type: 'transfer/projectRestored'; classes: RestoredClass[]; head: HeadConfig | null; trainedLabels: string[] | null }
+  | { type: 'transfer/modelExported'; files: { name: string; blob: Blob }[] }
+  | { type: 'transfer/modelImported'; labels: string[] }
   | { type: 'transfer/error'; code: TransferErrorCode; jobId?: number; requestId?: number; detail?: string };
 
 /** The typed arrays of a message, to pass as transferables. */

@@ -27,7 +27,7 @@ export function PredictPanel({ prediction, enabled, onFile }: { prediction: Pred
         <div className="prediction-result">
           <img src={prediction.url} alt={t('transfer.predict.image')} width={112} height={112} />
           <div>
-            <p data-testid="prediction" data-request={prediction.requestId} data-ready={ranked.length > 0}>{ranked.length ? `${ranked[0].name} (${(ranked[0].p * 100).toFixed(1)}%)` : t('transfer.predict.working')}</p>
+            <p data-testid="prediction" data-request={prediction.requestId} data-ready={ranked.length > 0} data-probabilities={prediction.probabilities ? JSON.stringify(Array.from(prediction.probabilities)) : undefined}>{ranked.length ? `${ranked[0].name} (${(ranked[0].p * 100).toFixed(1)}%)` : t('transfer.predict.working')}</p>
             <ul className="bars">
               {ranked.map(({ p, name }, k) => (
                 <li key={k}>

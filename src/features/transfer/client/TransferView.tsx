@@ -7,6 +7,7 @@ import { useI18n } from '../../../i18n/I18nProvider';
 import { MAX_CLASSES, MIN_CLASSES } from '../meta';
 import { ClassCard } from './ClassCard';
 import { EvaluationPanel } from './EvaluationPanel';
+import { ExportPanel } from './ExportPanel';
 import { ModelPanel } from './ModelPanel';
 import { PredictPanel } from './PredictPanel';
 import { TrainingCharts } from './TrainingCharts';
@@ -71,7 +72,8 @@ export function TransferView() {
       <TrainPanel head={state.head} training={training} canTrain={canTrain} onHead={actions.setHead} onTrain={actions.train} onStop={actions.stop} />
       {training && training.history.length > 0 && <TrainingCharts history={training.history} />}
       {evaluation && <EvaluationPanel evaluation={evaluation.evaluation} classNames={evaluation.classNames} classes={classes} />}
-      <PredictPanel prediction={state.prediction} enabled={evaluation !== null} onFile={actions.predict} />
+      <PredictPanel prediction={state.prediction} enabled={state.classifier !== null} onFile={actions.predict} />
+      <ExportPanel canExport={state.classifier !== null && state.classifier.source !== 'imported' && state.model.status === 'ready'} exported={state.exported} classifier={state.classifier} onExport={actions.exportModel} onImport={actions.importModel} />
     </main>
   );
 }

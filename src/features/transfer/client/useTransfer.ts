@@ -47,8 +47,20 @@ export interface PredictionView {
   classNames: string[];
 }
 
-let nextClassNumber = 1;
-const newClass = (name: string): ClassView => ({ id: `class${nextClassNumber++}`, name, images: [] });
+const newClass = (name: string): ClassView => ({ id: crypto.randomUUID(), name, images: [] });
+const PROJECT_SAVE_DELAY_MS = 300;
+
+/** Triggers the browser's download of each file. */
+function download(files: { name: string; blob: Blob }[]): { name: string; url: string }[] {
+  return files.map(({ name, blob }) => {
+    const url = URL.createObjectURL(blob);
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = name;
+    link.click();
+    return { name, url };
+  });
+}
 
 export function useTransfer(defaultClassName: (n: number) => string) {
   const worker = useWorker();
@@ -62,6 +74,10 @@ export function useTransfer(defaultClassName: (n: number) => string) {
   const [prediction, setPrediction] = useState<PredictionView | null>(null);
   const [error, setError] = useState<TransferErrorCode | null>(null);
   const [deleted, setDeleted] = useState<{ view: ClassView; index: number } | null>(null);
+  /** labels of a classifier ready to predict: trained here (or restored), or imported */
+  const [classifier, setClassifier] = useState<{ labels: string[]; source: 'trained' | 'restored' | 'imported' } | null>(null);
+  const [exported, setExported] = useState<{ name: string; url: string }[] | null>(null);
+  const [restored, setRestored] = useState(false);
   const jobId = useRef(0);
   const requestId = useRef(0);
   const classesRef = useRef(classes);
@@ -95,9 +111,24 @@ export function useTransfer(defaultClassName: (n: number) => string) {
       case 'transfer/trainDone':
         if (message.jobId !== jobId.current) return;
         setTraining((current) => current && { ...current, phase: message.phase, elapsedMs: message.elapsedMs });
+        setClassifier({ labels: classesRef.current.map((c) => c.name), source: 'trained' });
         return setEvaluation({ evaluation: message.evaluation, classNames: classesRef.current.map((c) => c.name) });
       case 'transfer/prediction':
-        return setPrediction((current) => (current && current.requestId === message.requestId ? { ...current, probabilities: message.probabilities } : current));
+        return setPrediction((current) => (current && current.requestId === message.requestId ? { ...current, probabilities: message.probabilities, classNames: message.labels } : current));
+      case 'transfer/projectRestored':
+        if (message.classes.length > 0) {
+          setClasses(message.classes.map((c) => ({ id: c.id, name: c.name, images: c.images.map((image) => ({ id: image.id, name: image.name, url: URL.createObjectURL(image.thumbnail) })) })));
+        }
+        if (message.head) setHead({ ...DEFAULT_HEAD, ...message.head });
+        if (message.trainedLabels) setClassifier({ labels: message.trainedLabels, source: 'restored' });
+        return setRestored(true);
+      case 'transfer/modelExported':
+        return setExported((previous) => {
+          previous?.forEach((file) => URL.revokeObjectURL(file.url));
+          return download(message.files);
+        });
+      case 'transfer/modelImported':
+        return setClassifier({ labels: message.labels, source: 'imported' });
       case 'transfer/error':
         if (message.jobId !== undefined && message.jobId === jobId.current) setTraining((current) => current && { ...current, phase: 'error' });
         return setError(message.code);
@@ -108,8 +139,18 @@ export function useTransfer(defaultClassName: (n: number) => string) {
 
   useEffect(() => worker.subscribe({ onMessage }), [worker, onMessage]);
   useEffect(() => {
+    worker.sendTransfer({ type: 'transfer/restoreProject' });
     worker.sendTransfer({ type: 'transfer/loadModel', source: { kind: 'auto', defaultUrl: resolveDefaultModelUrl() } });
   }, [worker]);
+  // Save classes and settings with the project (after the saved one was read back, never before).
+  useEffect(() => {
+    if (!restored) return;
+    const timer = setTimeout(() => {
+      const refs = classes.map((c) => ({ id: c.id, name: c.name, imageIds: c.images.map((image) => image.id) }));
+      worker.sendTransfer({ type: 'transfer/saveProject', classes: refs, head });
+    }, PROJECT_SAVE_DELAY_MS);
+    return () => clearTimeout(timer);
+  }, [worker, restored, classes, head]);
 
   const addClass = useCallback(() => {
     setClasses((all) => (all.length >= MAX_CLASSES ? all : [...all, newClass(defaultClassName(all.length + 1))]));
@@ -154,14 +195,16 @@ export function useTransfer(defaultClassName: (n: number) => string) {
     });
     worker.sendTransfer({ type: 'transfer/predict', requestId: requestId.current, file });
   }, [worker]);
+  const exportModel = useCallback(() => worker.sendTransfer({ type: 'transfer/exportModel', labels: classesRef.current.map((c) => c.name) }), [worker]);
+  const importModel = useCallback((files: File[]) => files.length > 0 && worker.sendTransfer({ type: 'transfer/importModel', files }), [worker]);
   const loadModelFiles = useCallback((files: File[]) => worker.sendTransfer({ type: 'transfer/loadModel', source: { kind: 'files', files } }), [worker]);
   const loadModelUrl = useCallback((url: string) => worker.sendTransfer({ type: 'transfer/loadModel', source: { kind: 'url', url } }), [worker]);
 
   const actions = useMemo(
-    () => ({ addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, stop, predict, setHead, loadModelFiles, loadModelUrl, dismissRejections: () => setRejections([]), dismissError: () => setError(null) }),
-    [addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, stop, predict, loadModelFiles, loadModelUrl],
+    () => ({ addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, stop, predict, setHead, loadModelFiles, loadModelUrl, exportModel, importModel, dismissRejections: () => setRejections([]), dismissError: () => setError(null) }),
+    [addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, stop, predict, loadModelFiles, loadModelUrl, exportModel, importModel],
   );
-  return { state: { model, classes, rejections, adding, head, training, evaluation, prediction, error, deleted }, actions };
+  return { state: { model, classes, rejections, adding, head, training, evaluation, prediction, error, deleted, classifier, exported, restored }, actions };
 }
 
 export type TransferController = ReturnType<typeof useTransfer>;

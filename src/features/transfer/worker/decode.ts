@@ -12,6 +12,8 @@ export interface DecodedImage {
   rgb: Uint8Array;
   /** THUMBNAIL_SIZE² JPEG for the page */
   thumbnail: Blob;
+  /** the 224² image as JPEG, for the saved project and exports */
+  jpeg: Blob;
 }
 
 export class ImageRejected extends Error {
@@ -78,7 +80,8 @@ export async function decodeImage(file: Blob): Promise<DecodedImage> {
     const small = new OffscreenCanvas(THUMBNAIL_SIZE, THUMBNAIL_SIZE);
     small.getContext('2d')!.drawImage(canvas, 0, 0, THUMBNAIL_SIZE, THUMBNAIL_SIZE);
     const thumbnail = await small.convertToBlob({ type: 'image/jpeg', quality: 0.85 });
-    return { rgb, thumbnail };
+    const jpeg = await canvas.convertToBlob({ type: 'image/jpeg', quality: 0.92 });
+    return { rgb, thumbnail, jpeg };
   } finally {
     bitmap.close();
   }

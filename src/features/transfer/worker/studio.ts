@@ -2,14 +2,16 @@
  * The studio's side of the worker: the base model, the images (224² RGB, never sent back), their
  * cached embeddings, the trained head, and the jobs (train, predict) the page asks for.
  */
-import type { ClassRef, FromWorker, TransferToWorker } from '../../../worker/protocol';
+import * as tf from '@tensorflow/tfjs';
+import type { ClassRef, FromWorker, RestoredClass, TransferToWorker } from '../../../worker/protocol';
 import type { HeadConfig } from '../meta';
+import { combine, exportClassifier, importClassifier, metadataFor } from './classifierFile';
 import { decodeImage, ImageRejected } from './decode';
-import { embedImages } from './embed';
+import { embedImages, preprocess } from './embed';
 import { buildHead, disposeModel, evaluate, fitHead, predictProbabilities } from './head';
 import { loadBaseModel, ModelInvalid, type BaseModel } from './model';
+import * as project from './projectStore';
 import { splitByClass, type Example } from './split';
-import type * as tf from '@tensorflow/tfjs';
 
 interface StoredImage {
   /** 224 × 224 × 3 RGB */
@@ -22,9 +24,11 @@ export class TransferStudio {
   private base: BaseModel | null = null;
   private loading: Promise<BaseModel | null> | null = null;
   private readonly images = new Map<string, StoredImage>();
-  private head: tf.LayersModel | null = null;
+  /** the head trained here, and the class names it was trained on */
+  private head: { model: tf.LayersModel; labels: string[]; config: HeadConfig } | null = null;
+  /** a classifier imported from files (base + head in one), used for predictions instead */
+  private imported: { model: tf.LayersModel; labels: string[] } | null = null;
   private job: { id: number; stop: boolean } | null = null;
-  private nextImageId = 1;
 
   constructor(
     private readonly post: (message: FromWorker) => void,
@@ -41,6 +45,7 @@ export class TransferStudio {
         return this.addImages(message.classId, message.files);
       case 'transfer/removeImages':
         message.imageIds.forEach((id) => this.images.delete(id));
+        await project.deleteImages(message.imageIds).catch(() => undefined);
         return;
       case 'transfer/train':
         return this.train(message.jobId, message.classes, message.head);
@@ -49,6 +54,14 @@ export class TransferStudio {
         return;
       case 'transfer/predict':
         return this.predict(message.requestId, message.file);
+      case 'transfer/saveProject':
+        return this.saveProject(message.classes, message.head);
+      case 'transfer/restoreProject':
+        return this.restoreProject();
+      case 'transfer/exportModel':
+        return this.exportModel();
+      case 'transfer/importModel':
+        return this.importModel(message.files);
     }
   }
 
@@ -80,9 +93,10 @@ export class TransferStudio {
     let done = 0;
     for (const file of files) {
       try {
-        const { rgb, thumbnail } = await decodeImage(file);
-        const imageId = `img${this.nextImageId++}`;
+        const { rgb, thumbnail, jpeg } = await decodeImage(file);
+        const imageId = crypto.randomUUID();
         this.images.set(imageId, { rgb });
+        await project.saveImage(imageId, { name: file.name, jpeg }).catch(() => undefined);
         this.post({ type: 'transfer/imageAdded', classId, imageId, name: file.name, thumbnail });
       } catch (error) {
         const code = error instanceof ImageRejected ? error.code : 'corrupt';
@@ -131,15 +145,18 @@ export class TransferStudio {
       const split = splitByClass(classes.map((c) => c.imageIds.filter((id) => this.images.has(id))), head.validationSplit, head.seed);
       const train = this.labelled(split.train);
       const validation = this.labelled(split.validation);
-      disposeModel(this.head);
+      disposeModel(this.head?.model ?? null);
+      this.head = null;
       const model = buildHead(head, classes.length);
-      this.head = model;
       const stopped = await fitHead(model, head, train, validation, classes.length, {
         onEpochEnd: (epoch, logs) =>
           this.post({ type: 'transfer/trainProgress', jobId, phase: 'training', epoch: epoch + 1, epochs: head.epochs, logs, elapsedMs: performance.now() - started }),
         shouldStop: () => job.stop,
       });
       const evaluation = evaluate(model, validation, classes.length);
+      this.head = { model, labels: classes.map((c) => c.name), config: head };
+      this.imported = null;
+      await this.saveHead(classes, head);
       this.post({ type: 'transfer/trainDone', jobId, phase: stopped ? 'stopped' : 'done', evaluation, elapsedMs: performance.now() - started });
     } catch (error) {
       this.post({ type: 'transfer/error', code: 'trainFailed', jobId, detail: String(error) });
@@ -150,14 +167,89 @@ export class TransferStudio {
 
   private async predict(requestId: number, file: Blob): Promise<void> {
     const base = this.base;
-    if (!base || !this.head) return this.post({ type: 'transfer/error', code: 'noModel', requestId });
+    const classifier = this.imported ?? this.head;
+    if (!classifier || (!this.imported && !base)) return this.post({ type: 'transfer/error', code: 'noModel', requestId });
     try {
       const { rgb } = await decodeImage(file);
-      const [embedding] = await embedImages(base.truncated, [rgb]);
-      const [probabilities] = predictProbabilities(this.head, [embedding]);
-      this.post({ type: 'transfer/prediction', requestId, probabilities });
+      let probabilities: Float32Array;
+      if (this.imported) {
+        const model = this.imported.model;
+        probabilities = tf.tidy(() => (model.predict(preprocess([rgb])) as tf.Tensor).dataSync() as Float32Array).slice();
+      } else {
+        const [embedding] = await embedImages(base!.truncated, [rgb]);
+        [probabilities] = predictProbabilities(this.head!.model, [embedding]);
+      }
+      this.post({ type: 'transfer/prediction', requestId, probabilities, labels: classifier.labels });
     } catch (error) {
       this.post({ type: 'transfer/error', code: 'predictFailed', requestId, detail: error instanceof ImageRejected ? error.code : String(error) });
+    }
+  }
+
+  private async saveProject(classes: ClassRef[], head: HeadConfig): Promise<void> {
+    const trainedLabels = this.head?.labels ?? null;
+    await project.saveProject({ classes, head, trainedLabels }).catch(() => undefined);
+  }
+
+  private async saveHead(classes: ClassRef[], head: HeadConfig): Promise<void> {
+    try {
+      await this.head!.model.save(project.HEAD_URL);
+      await project.saveProject({ classes, head, trainedLabels: this.head!.labels });
+    } catch {
+      // Saving is a convenience: the trained head still works in this session.
+    }
+  }
+
+  /** Reads the saved project back: images (decoded again), classes, settings, the trained head. */
+  private async restoreProject(): Promise<void> {
+    const saved = await project.loadProject().catch(() => undefined);
+    if (!saved) return this.post({ type: 'transfer/projectRestored', classes: [], head: null, trainedLabels: null });
+    // Images of classes deleted (and not undone) in an earlier session go now.
+    await project.pruneImages(new Set(saved.classes.flatMap((c) => c.imageIds))).catch(() => undefined);
+    const classes: RestoredClass[] = [];
+    for (const stored of saved.classes) {
+      const images: RestoredClass['images'] = [];
+      for (const id of stored.imageIds) {
+        const record = await project.loadImage(id).catch(() => undefined);
+        if (!record) continue;
+        const { rgb, thumbnail } = await decodeImage(record.jpeg);
+        this.images.set(id, { rgb });
+        images.push({ id, name: record.name, thumbnail });
+      }
+      classes.push({ id: stored.id, name: stored.name, images });
+    }
+    let trainedLabels: string[] | null = null;
+    if (saved.trainedLabels) {
+      try {
+        const model = await tf.loadLayersModel(project.HEAD_URL);
+        this.head = { model, labels: saved.trainedLabels, config: saved.head };
+        trainedLabels = saved.trainedLabels;
+      } catch {
+        trainedLabels = null;
+      }
+    }
+    this.post({ type: 'transfer/projectRestored', classes, head: saved.head, trainedLabels });
+  }
+
+  private async exportModel(): Promise<void> {
+    const base = this.base;
+    if (!base || !this.head) return this.post({ type: 'transfer/error', code: 'noModel' });
+    try {
+      const files = await exportClassifier(combine(base.truncated, this.head.model), metadataFor(this.head.labels, this.head.config));
+      this.post({ type: 'transfer/modelExported', files });
+    } catch (error) {
+      this.post({ type: 'transfer/error', code: 'exportFailed', detail: String(error) });
+    }
+  }
+
+  private async importModel(files: File[]): Promise<void> {
+    await this.backendReady();
+    try {
+      const { model, metadata } = await importClassifier(files);
+      this.imported?.model.dispose();
+      this.imported = { model, labels: metadata.labels };
+      this.post({ type: 'transfer/modelImported', labels: metadata.labels });
+    } catch (error) {
+      this.post({ type: 'transfer/error', code: 'importFailed', detail: String(error) });
     }
   }
 }

@@ -1,0 +1,101 @@
+/**
+ * The trained classifier as one TensorFlow.js layers model, base and head together, plus a
+ * metadata file (labels, preprocessing), and back again.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { IMAGE_SIZE, TRUNCATION_LAYER, type HeadConfig } from '../meta';
+
+export const MODEL_FILE = 'model.json';
+export const WEIGHTS_FILE = 'classifier.weights.bin';
+export const METADATA_FILE = 'metadata.json';
+
+export interface ClassifierMetadata {
+  format: 'neural-playground-classifier';
+  version: 1;
+  /** class names in output order */
+  labels: string[];
+  imageSize: number;
+  preprocessing: string;
+  base: string;
+  head: HeadConfig;
+  createdAt: string;
+}
+
+export class ImportInvalid extends Error {}
+
+/** Base (input [batch, 224, 224, 3]) and head as one model; it shares their layers and weights. */
+export function combine(truncated: tf.LayersModel, head: tf.LayersModel): tf.LayersModel {
+  const output = head.apply(truncated.outputs[0]) as tf.SymbolicTensor;
+  return tf.model({ inputs: truncated.inputs, outputs: output, name: 'neural_playground_classifier' });
+}
+
+export function metadataFor(labels: string[], head: HeadConfig): ClassifierMetadata {
+  return {
+    format: 'neural-playground-classifier',
+    version: 1,
+    labels,
+    imageSize: IMAGE_SIZE,
+    preprocessing: 'RGB, centre square crop, resize to 224 × 224 (bilinear), then x / 127.5 − 1',
+    base: `MobileNet v1 0.25 @ 224 (ImageNet), cut at ${TRUNCATION_LAYER}`,
+    head,
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** model.json + one weights file + metadata.json, as files to download. */
+export async function exportClassifier(model: tf.LayersModel, metadata: ClassifierMetadata): Promise<{ name: string; blob: Blob }[]> {
+  let artifacts: tf.io.ModelArtifacts | null = null;
+  await model.save(
+    tf.io.withSaveHandler(async (saved) => {
+      artifacts = saved;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  const saved = artifacts as tf.io.ModelArtifacts | null;
+  if (!saved?.weightSpecs || !saved.weightData) throw new Error('nothing was saved');
+  const modelJson = {
+    format: 'layers-model',
+    generatedBy: saved.generatedBy,
+    convertedBy: null,
+    modelTopology: saved.modelTopology,
+    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: saved.weightSpecs }],
+  };
+  const weightParts = Array.isArray(saved.weightData) ? saved.weightData : [saved.weightData];
+  return [
+    { name: MODEL_FILE, blob: new Blob([JSON.stringify(modelJson)], { type: 'application/json' }) },
+    { name: WEIGHTS_FILE, blob: new Blob(weightParts, { type: 'application/octet-stream' }) },
+    { name: METADATA_FILE, blob: new Blob([JSON.stringify(metadata, null, 2)], { type: 'application/json' }) },
+  ];
+}
+
+function parseMetadata(text: string): ClassifierMetadata {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ImportInvalid('metadata.json is not JSON');
+  }
+  const metadata = value as Partial<ClassifierMetadata>;
+  const labels = metadata.labels;
+  if (metadata.format !== 'neural-playground-classifier' || !Array.isArray(labels) || labels.length < 2 || !labels.every((l) => typeof l === 'string')) {
+    throw new ImportInvalid('metadata.json is not a Neural Playground classifier');
+  }
+  return metadata as ClassifierMetadata;
+}
+
+/** Loads an exported classifier: model.json, its weights, metadata.json. */
+export async function importClassifier(files: File[]): Promise<{ model: tf.LayersModel; metadata: ClassifierMetadata }> {
+  const metadataFile = files.find((file) => file.name === METADATA_FILE);
+  const modelFile = files.find((file) => file.name.endsWith('.json') && file !== metadataFile);
+  if (!metadataFile || !modelFile) throw new ImportInvalid('need model.json, its weights and metadata.json');
+  const metadata = parseMetadata(await metadataFile.text());
+  const weights = files.filter((file) => !file.name.endsWith('.json'));
+  const model = await tf.loadLayersModel(tf.io.browserFiles([modelFile, ...weights]));
+  const input = model.inputs[0].shape;
+  const output = model.outputs[0].shape;
+  if (input[1] !== IMAGE_SIZE || input[2] !== IMAGE_SIZE || input[3] !== 3 || output[1] !== metadata.labels.length) {
+    model.dispose();
+    throw new ImportInvalid('the model does not fit its metadata');
+  }
+  return { model, metadata };
+}
