@@ -2,12 +2,13 @@
  * The transfer-learning studio: a pretrained MobileNet, a few images per class, a head trained in
  * the worker on cached embeddings, live curves, evaluation and predictions.
  */
-import { useCallback } from 'react';
+import { useCallback, useMemo } from 'react';
 import { useI18n } from '../../../i18n/I18nProvider';
 import { MAX_CLASSES, MIN_CLASSES } from '../meta';
 import { ClassCard } from './ClassCard';
 import { EvaluationPanel } from './EvaluationPanel';
 import { ExportPanel } from './ExportPanel';
+import { ShowCode } from './ShowCode';
 import { ModelPanel } from './ModelPanel';
 import { PredictPanel } from './PredictPanel';
 import { TrainingCharts } from './TrainingCharts';
@@ -22,6 +23,8 @@ export function TransferView() {
   const { classes, training, evaluation, rejections } = state;
   const names = classes.map((c) => c.name.trim());
   const namesValid = names.every((name, k) => name !== '' && names.indexOf(name) === k);
+  const codeNames = useMemo(() => classes.map((c) => c.name), [classes]);
+  const codeCounts = useMemo(() => classes.map((c) => c.images.length), [classes]);
   const canTrain = state.model.status === 'ready' && classes.length >= MIN_CLASSES && classes.every((c) => c.images.length > 0) && namesValid;
   return (
     <main className="transfer">
@@ -70,6 +73,7 @@ export function TransferView() {
         <button type="button" onClick={actions.addClass} disabled={classes.length >= MAX_CLASSES} data-testid="add-class">{t('transfer.classes.add')}</button>
       </section>
       <TrainPanel head={state.head} training={training} canTrain={canTrain} onHead={actions.setHead} onTrain={actions.train} onStop={actions.stop} />
+      <ShowCode head={state.head} classNames={codeNames} imagesPerClass={codeCounts} />
       {training && training.history.length > 0 && <TrainingCharts history={training.history} />}
       {evaluation && <EvaluationPanel evaluation={evaluation.evaluation} classNames={evaluation.classNames} classes={classes} />}
       <PredictPanel prediction={state.prediction} enabled={state.classifier !== null} onFile={actions.predict} />

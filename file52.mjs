@@ -1,0 +1,183 @@
+// Transfer learning on MobileNet v1 with TensorFlow.js, exported from Neural Playground.
+//
+// Studio settings that produced this module:
+//   base: MobileNet v1 0.25 @ 224 (ImageNet), cut at conv_pw_13_relu -> [7, 7, 256], frozen
+//   head: Flatten -> Dense(2, softmax)
+//   optimizer: adam, learning rate 0.001, loss categorical cross-entropy
+//   training: 50 epochs, batch size 16, validation split 0.15, seed 1
+//   fine-tuning: off (head only)
+//   classes: 2
+//
+// Usage (browser or Node, after `npm install @tensorflow/tfjs`):
+//   import { train, predict } from './classifier.mjs';
+//   const { classifier } = await train([imagesOfClass0, imagesOfClass1 /* , ... */]);
+//   const { className, probabilities } = predict(classifier, image);
+//   await classifier.save('downloads://classifier');
+// Images: <img>, <canvas>, ImageData or ImageBitmap in the browser, or tf.Tensor3D
+// [height, width, 3] with values 0-255 (in Node, decode files first, e.g. with tfjs-node).
+
+import * as tf from '@tensorflow/tfjs';
+
+/** Where MobileNet v1 0.25 @ 224 is loaded from: change it to your own copy of model.json. */
+export const MODEL_URL = "https://storage.googleapis.com/tfjs-models/tfjs/mobilenet_v1_0.25_224/model.json";
+/** The layer where MobileNet is cut: its output is [batch, 7, 7, 256]. */
+export const TRUNCATION_LAYER = "conv_pw_13_relu";
+/** MobileNet's input side in pixels. */
+export const IMAGE_SIZE = 224;
+/** The classes in the studio's order: label k is CLASS_NAMES[k]. */
+export const CLASS_NAMES = [
+  "a",
+  "b",
+];
+/** The studio's settings. */
+export const SETTINGS = {
+  pooling: "flatten",
+  units: 0,
+  dropout: 0,
+  optimizer: "adam",
+  learningRate: 0.001,
+  epochs: 50,
+  batchSize: 16,
+  validationSplit: 0.15,
+  fineTuneBlocks: 0,
+  fineTuneEpochs: 5,
+  fineTuneLearningRate: 0.0001,
+  augment: true,
+  seed: 1,
+};
+
+/** MobileNet cut at TRUNCATION_LAYER and frozen: [batch, 224, 224, 3] in [-1, 1] -> [batch, 7, 7, 256]. */
+export async function loadBase(source = MODEL_URL) {
+  const mobilenet = await tf.loadLayersModel(source); // a URL, or an IOHandler such as tf.io.fromMemory(...)
+  const layer = mobilenet.getLayer(TRUNCATION_LAYER);
+  const base = tf.model({ inputs: mobilenet.inputs, outputs: layer.output });
+  base.trainable = false;
+  return base;
+}
+
+/** One image -> [1, 224, 224, 3]: its centred square, resized to 224 x 224, scaled by x / 127.5 - 1. */
+export function preprocess(image) {
+  return tf.tidy(() => {
+    const pixels = image instanceof tf.Tensor ? image : tf.browser.fromPixels(image);
+    const [height, width] = pixels.shape;
+    const side = Math.min(height, width);
+    const top = Math.floor((height - side) / 2);
+    const left = Math.floor((width - side) / 2);
+    const square = tf.cast(tf.slice(pixels, [top, left, 0], [side, side, 3]), 'float32');
+    const resized = tf.image.resizeBilinear(square, [IMAGE_SIZE, IMAGE_SIZE], true);
+    return tf.expandDims(tf.sub(tf.div(resized, 127.5), 1), 0);
+  });
+}
+
+/** Images through the frozen base, in batches: [n, 7, 7, 256] (the caller disposes it). */
+export function embed(base, images) {
+  const batches = [];
+  for (let start = 0; start < images.length; start += SETTINGS.batchSize) {
+    const batch = images.slice(start, start + SETTINGS.batchSize);
+    batches.push(tf.tidy(() => base.predict(tf.concat(batch.map(preprocess)))));
+  }
+  const embeddings = tf.concat(batches);
+  tf.dispose(batches);
+  return embeddings;
+}
+
+/** Uniform numbers in [0, 1) from a seed (mulberry32), so that a run can be repeated. */
+function mulberry32(seed) {
+  let state = seed | 0;
+  return () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fisher-Yates shuffle in place. */
+function shuffle(items, random) {
+  for (let k = items.length - 1; k > 0; k--) {
+    const m = Math.floor(random() * (k + 1));
+    [items[k], items[m]] = [items[m], items[k]];
+  }
+  return items;
+}
+
+/** Holds out round(n * validationSplit) images of each class (at least 1 of 2 or more) for validation. */
+export function splitByClass(images, fraction = SETTINGS.validationSplit, seed = SETTINGS.seed) {
+  const random = mulberry32(seed);
+  const train = [];
+  const validation = [];
+  images.forEach((list, label) => {
+    const order = shuffle(list.map((image) => ({ image, label })), random);
+    const held = fraction > 0 && order.length >= 2 ? Math.min(order.length - 1, Math.max(1, Math.round(order.length * fraction))) : 0;
+    validation.push(...order.slice(0, held));
+    train.push(...order.slice(held));
+  });
+  return { train, validation };
+}
+
+/** One-hot labels [n, classes] of examples ({ image, label }). */
+function oneHot(examples) {
+  return tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d(examples.map((e) => e.label), 'int32'), CLASS_NAMES.length), 'float32'));
+}
+
+/** The head on the embeddings: Flatten -> Dense(classes, softmax). */
+export function buildHead() {
+  const head = tf.sequential();
+  head.add(tf.layers.flatten({ inputShape: [7, 7, 256] })); // 7 * 7 * 256 = 12544 values
+  head.add(tf.layers.dense({ units: CLASS_NAMES.length, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: SETTINGS.seed + 1 }) }));
+  return head;
+}
+
+/** The optimizer (adam) with a learning rate. */
+function makeOptimizer(learningRate) {
+  return tf.train.adam(learningRate);
+}
+
+/** Mean categorical cross-entropy -sum(y * log p) of one-hot labels and probabilities. */
+function crossEntropy(labels, probabilities) {
+  return tf.mean(tf.neg(tf.sum(tf.mul(labels, tf.log(tf.clipByValue(probabilities, 1e-7, 1))), -1)));
+}
+
+/** Trains the head on embeddings computed once (the base is frozen); returns the history. */
+async function trainHead(base, head, split, onEpochEnd) {
+  const xs = embed(base, split.train.map((e) => e.image));
+  const ys = oneHot(split.train);
+  const validation = split.validation.length > 0 ? [embed(base, split.validation.map((e) => e.image)), oneHot(split.validation)] : [];
+  head.compile({ optimizer: makeOptimizer(SETTINGS.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  try {
+    return await head.fit(xs, ys, {
+      epochs: SETTINGS.epochs,
+      batchSize: SETTINGS.batchSize,
+      shuffle: true,
+      // the validation share of each class, held out by splitByClass (SETTINGS.validationSplit)
+      validationData: validation.length > 0 ? validation : undefined,
+      callbacks: onEpochEnd ? { onEpochEnd } : undefined,
+    });
+  } finally {
+    tf.dispose([xs, ys, ...validation]);
+    head.optimizer.dispose(); // its slots can be large; compile again to train more
+  }
+}
+
+/**
+ * Trains the classifier. images[k] holds the pictures of class CLASS_NAMES[k]. Returns the
+ * classifier (base + head: an image batch [n, 224, 224, 3] in [-1, 1] -> class probabilities).
+ */
+export async function train(images, { base, onEpochEnd } = {}) {
+  if (images.length !== CLASS_NAMES.length) throw new Error(`expected ${CLASS_NAMES.length} lists of images, one per class`);
+  base = base ?? (await loadBase());
+  const split = splitByClass(images);
+  const head = buildHead();
+  const history = await trainHead(base, head, split, onEpochEnd);
+  const classifier = tf.model({ inputs: base.inputs, outputs: head.apply(base.outputs[0]) });
+  return { classifier, base, head, history };
+}
+
+/** The class probabilities of one image, and the most likely class. */
+export function predict(classifier, image) {
+  const probabilities = tf.tidy(() => classifier.predict(preprocess(image)).dataSync());
+  let best = 0;
+  for (let k = 1; k < probabilities.length; k++) if (probabilities[k] > probabilities[best]) best = k;
+  return { className: CLASS_NAMES[best], probabilities: Array.from(probabilities) };
+}

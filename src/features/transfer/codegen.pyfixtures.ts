@@ -1,0 +1,113 @@
+/** Python helpers for codegen.test.ts: an AST checker, a stand-in `tensorflow` package and a driver. */
+
+export const CHECK_PY = `
+import ast, builtins, json, sys
+tree = ast.parse(open(sys.argv[1], encoding='utf-8').read(), filename=sys.argv[1])
+bound = set(dir(builtins))
+for node in ast.walk(tree):
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        bound.update((alias.asname or alias.name).split('.')[0] for alias in node.names)
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        bound.add(node.name)
+    elif isinstance(node, ast.arg):
+        bound.add(node.arg)
+    elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+        bound.add(node.id)
+    elif isinstance(node, ast.ExceptHandler) and node.name:
+        bound.add(node.name)
+undefined = sorted({n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and n.id not in bound})
+names = [ast.literal_eval(n.value) for n in tree.body if isinstance(n, ast.Assign) and any(getattr(t, 'id', '') == 'CLASS_NAMES' for t in n.targets)]
+calls = sorted({ast.unparse(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)})
+print(json.dumps({'undefined': undefined, 'classNames': names[0] if names else None, 'calls': calls}))
+`;
+
+/** A stand-in for TensorFlow: records what train.py asks of it. MobileNet has Keras's layer names. */
+export const STUB_PY = `
+import sys
+from unittest import mock
+keras = mock.MagicMock(name='keras')
+data = mock.MagicMock(name='data')
+layers = keras.layers
+sys.modules[__name__ + '.keras'] = keras
+state = {}
+
+class Layer:
+    def __init__(self, name):
+        self.name = name
+        self.trainable = True
+
+class Base:
+    def __init__(self):
+        names = ['input_1', 'conv1', 'conv1_bn', 'conv1_relu']
+        for n in range(1, 14):
+            names += ['conv_pad_%d' % n] if n in (2, 4, 6, 12) else []
+            names += [p % n for p in ('conv_dw_%d', 'conv_dw_%d_bn', 'conv_dw_%d_relu', 'conv_pw_%d', 'conv_pw_%d_bn', 'conv_pw_%d_relu')]
+        self.layers = [Layer(name) for name in names]
+        self.output = mock.Mock(shape=(None, 7, 7, 256))
+        self._trainable = True
+        self.calls = []
+    @property
+    def trainable(self):
+        return self._trainable
+    @trainable.setter
+    def trainable(self, value):  # like Keras: sets every layer
+        self._trainable = value
+        for layer in self.layers:
+            layer.trainable = value
+    def __call__(self, x, **kwargs):
+        self.calls.append(kwargs)
+        return mock.MagicMock(name='features')
+
+def mobilenet(**kwargs):
+    state['mobilenet'] = kwargs
+    state['base'] = Base()
+    return state['base']
+
+def dataset(name):
+    ds = mock.MagicMock(name=name)
+    ds.prefetch.return_value = ds
+    ds.map.side_effect = lambda fn, **kw: (state.setdefault('mapped', []).append(repr(fn('images', 'labels'))), ds)[1]
+    return ds
+
+def from_directory(directory, **kwargs):
+    state.setdefault('datasets', []).append(dict(directory=directory, **kwargs))
+    return (dataset('train'), dataset('validation')) if kwargs.get('subset') == 'both' else dataset('train')
+
+def save(path):
+    with open(path, 'w') as file:
+        file.write('model')
+
+keras.applications.MobileNet.side_effect = mobilenet
+keras.utils.image_dataset_from_directory.side_effect = from_directory
+keras.Model.return_value.save.side_effect = save
+
+def calls(m):
+    return [[list(c.args), dict(c.kwargs)] for c in m.call_args_list]
+
+def report():
+    model, base = keras.Model.return_value, state.get('base')
+    return {
+        'datasets': state.get('datasets', []), 'mobilenet': state.get('mobilenet'), 'baseCalls': base and base.calls,
+        'trainable': base and {layer.name: layer.trainable for layer in base.layers},
+        'rescaling': calls(layers.Rescaling), 'flatten': calls(layers.Flatten), 'average': calls(layers.GlobalAveragePooling2D), 'dense': calls(layers.Dense),
+        'dropout': calls(layers.Dropout), 'randomFlip': calls(layers.RandomFlip), 'randomZoom': calls(layers.RandomZoom),
+        'augmentCalls': calls(keras.Sequential.return_value), 'mapped': state.get('mapped', []),
+        'optimizers': {name: calls(getattr(keras.optimizers, name)) for name in ('SGD', 'RMSprop', 'Adam')},
+        'compile': [{k: v for k, v in c.kwargs.items() if k != 'optimizer'} for c in model.compile.call_args_list],
+        'fit': [dict({k: v for k, v in c.kwargs.items() if k != 'validation_data'}, validation=c.kwargs.get('validation_data') is not None) for c in model.fit.call_args_list],
+        'seed': calls(keras.utils.set_random_seed),
+    }
+`;
+
+export const DRIVER_PY = `
+import json, runpy, sys
+script, stub, data, out = sys.argv[1:5]
+sys.path.insert(0, stub)
+import tensorflow
+sys.argv = [script, '--data', data, '--out', out + '/classifier.keras', '--labels', out + '/labels.json']
+try:
+    runpy.run_path(script, run_name='__main__')
+finally:
+    print('REPORT ' + json.dumps(tensorflow.report(), default=repr))
+`;
+

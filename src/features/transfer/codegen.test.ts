@@ -1,0 +1,335 @@
+/// <reference types="node" />
+/**
+ * The exported code must be correct, not just look right. Python (no TensorFlow here): py_compile,
+ * ast.parse, an undefined-name check (the lesson's example used an unimported `Flatten`), the class
+ * names parsed back with ast, and a run of train.py against a stand-in `tensorflow` package that
+ * records every call. JavaScript: `node --check`, importing the module, and, when the local
+ * MobileNet copy is there, a real training run in Node (weights that must and must not change, no
+ * leaked tensors).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkInput, generatePython, generateTfjs, type CodegenInput } from './codegen';
+import { jsString } from './codegenJs';
+import { KERAS_OPTIMIZERS, pyString } from './codegenPython';
+import { CHECK_PY, DRIVER_PY, STUB_PY } from './codegen.pyfixtures';
+import { DEFAULT_HEAD, HOSTED_MOBILENET_URL, LESSON_HEAD, TRUNCATION_LAYER, type HeadConfig } from './meta';
+
+const TRICKY = ['say "hi"', "it's", 'back\\slash', 'C:\\new\\table\\', '中文 类别', '🐱‍👤 ninja', 'two\nlines', 'tab\tand\rcr', 'sep\u2028para\u2029', 'bell\u0007', 'zero\u200bwidth', '"""', "'''", '{x} ${y} `z`', 'é (e\u0301)', '\u00a0nbsp', '\ufeffbom'];
+
+const CASES: [string, CodegenInput][] = [
+  ['Teachable Machine defaults', { head: DEFAULT_HEAD, classNames: ['cat', 'dog', 'bird'], imagesPerClass: [12, 10, 8] }],
+  ["the lesson's Flatten + Dense 1024 + RMSprop", { head: { ...LESSON_HEAD, pooling: 'flatten' }, classNames: ['daisy', 'rose'] }],
+  ['the lesson preset', { head: LESSON_HEAD, classNames: ['daisy', 'rose'] }],
+  ['no hidden layer (units 0)', { head: { ...DEFAULT_HEAD, units: 0 }, classNames: ['a', 'b'] }],
+  ['Flatten, no hidden layer', { head: { ...DEFAULT_HEAD, pooling: 'flatten', units: 0 }, classNames: ['a', 'b'] }],
+  ['dropout 0.3 + SGD', { head: { ...DEFAULT_HEAD, dropout: 0.3, optimizer: 'sgd', learningRate: 0.01 }, classNames: ['x', 'y', 'z'] }],
+  ['Adam 3e-4, no validation', { head: { ...DEFAULT_HEAD, learningRate: 0.0003, validationSplit: 0 }, classNames: ['on', 'off'] }],
+  ['RMSprop 1e-7', { head: { ...DEFAULT_HEAD, optimizer: 'rmsprop', learningRate: 1e-7 }, classNames: ['p', 'q'] }],
+  ['fine-tuning with augmentation', { head: { ...DEFAULT_HEAD, fineTuneBlocks: 2, augment: true }, classNames: ['up', 'down'], imagesPerClass: [3, 4] }],
+  ['fine-tuning without augmentation', { head: { ...LESSON_HEAD, pooling: 'flatten', units: 0, dropout: 0.5, fineTuneBlocks: 13, augment: false }, classNames: ['l', 'r'] }],
+  ['tricky class names', { head: { ...DEFAULT_HEAD, fineTuneBlocks: 1 }, classNames: TRICKY }],
+];
+
+let dir = '';
+const path = (name: string) => join(dir, name);
+const PY_ENV = { ...process.env, PYTHONUTF8: '1', PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' };
+
+function run(command: string, args: string[]) {
+  const result = spawnSync(command, args, { encoding: 'utf8', env: PY_ENV, cwd: dir, maxBuffer: 64 << 20 });
+  return { status: result.status, stdout: result.stdout ?? '', stderr: result.stderr ?? String(result.error ?? '') };
+}
+it('python3 is available (the Python checks need it)', () => {
+  expect(spawnSync('python3', ['--version']).status).toBe(0);
+});
+
+/** Names that are used but never bound (scope-insensitive, like a lenient pyflakes) and CLASS_NAMES as Python reads it. */
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'codegen-'));
+  // lets generated modules in the temp folder import '@tensorflow/tfjs' from this project
+  symlinkSync(resolve('node_modules'), path('node_modules'), 'dir');
+  writeFileSync(path('check.py'), CHECK_PY);
+  mkdirSync(path('stub/tensorflow'), { recursive: true });
+  writeFileSync(path('stub/tensorflow/__init__.py'), STUB_PY);
+  writeFileSync(path('driver.py'), DRIVER_PY);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let fileCount = 0;
+function writeTemp(extension: string, text: string): string {
+  const file = path(`file${++fileCount}${extension}`);
+  writeFileSync(file, text);
+  return file;
+}
+
+function checkPython(source: string): { undefined: string[]; classNames: string[] | null; calls: string[] } {
+  const result = run('python3', [path('check.py'), writeTemp('.py', source)]);
+  expect(result.stderr).toBe('');
+  return JSON.parse(result.stdout);
+}
+
+/** Runs train.py on a folder of (empty) image files with the stand-in TensorFlow. */
+function mockRun(source: string, classNames: string[], counts: number[]) {
+  const data = path(`data${++fileCount}`);
+  classNames.forEach((name, k) => {
+    mkdirSync(join(data, name), { recursive: true });
+    for (let n = 0; n < counts[k]; n++) writeFileSync(join(data, name, `${n}.jpg`), '');
+  });
+  const out = path(`out${fileCount}`);
+  mkdirSync(out);
+  const result = run('python3', [path('driver.py'), writeTemp('.py', source), path('stub'), data, out]);
+  const line = result.stdout.split('\n').find((l) => l.startsWith('REPORT '));
+  return { ...result, out, report: JSON.parse(line?.slice(7) ?? 'null') };
+}
+
+/** Which layers fine-tuning must make trainable: conv_dw_N / conv_pw_N with N > 13 − K. */
+const shouldTrain = (name: string, head: HeadConfig) => {
+  const match = /^conv_(dw|pw)_(\d+)$/.exec(name);
+  return head.fineTuneBlocks > 0 && match !== null && Number(match[2]) > 13 - head.fineTuneBlocks;
+};
+
+describe.each(CASES)('train.py: %s', (_, input) => {
+  const { head, classNames } = input;
+  const source = generatePython(input);
+
+  it('compiles (py_compile, ast.parse) and uses no undefined name', () => {
+    const file = writeTemp('.py', source);
+    expect(run('python3', ['-m', 'py_compile', file]).stderr).toBe('');
+    const parsed = run('python3', ['-c', 'import ast,sys; ast.parse(open(sys.argv[1]).read())', file]);
+    expect(parsed.status, parsed.stderr).toBe(0);
+    const checked = checkPython(source);
+    expect(checked.undefined).toEqual([]);
+    expect(checked.classNames).toEqual(classNames);
+    const pooling = head.pooling === 'average' ? 'layers.GlobalAveragePooling2D' : 'layers.Flatten';
+    expect(checked.calls).toEqual(expect.arrayContaining([pooling, 'tf.keras.utils.image_dataset_from_directory', 'tf.keras.applications.MobileNet']));
+  });
+
+  it('states the settings in its code', () => {
+    expect(source).toContain('from tensorflow.keras import layers');
+    expect(source).toContain(`LEARNING_RATE = ${head.learningRate}\n`);
+    expect(source).toContain(`tf.keras.optimizers.${KERAS_OPTIMIZERS[head.optimizer]}(learning_rate=learning_rate)`);
+    expect(source.includes(`layers.Dense(${head.units}, activation='relu')`)).toBe(head.units > 0);
+    expect(source.includes('layers.Dropout(')).toBe(head.dropout > 0);
+    expect(source.includes('layers.Flatten()(x)')).toBe(head.pooling === 'flatten');
+    expect(source.includes('layers.GlobalAveragePooling2D()(x)')).toBe(head.pooling === 'average');
+    expect(source.includes('def fine_tune(')).toBe(head.fineTuneBlocks > 0);
+    expect(source).toMatch(/^# Studio settings that produced this script:$/m);
+    expect(source).toContain("if __name__ == '__main__':\n    main()");
+  });
+
+  it('does what the studio does when run (against a stand-in TensorFlow)', () => {
+    const counts = input.imagesPerClass ?? classNames.map(() => 2);
+    const { status, stdout, stderr, out, report } = mockRun(source, classNames, counts);
+    expect(status, stderr).toBe(0);
+    expect(stdout).not.toContain('note:');
+    expect(JSON.parse(readFileSync(join(out, 'labels.json'), 'utf8'))).toEqual(classNames);
+    expect(existsSync(join(out, 'classifier.keras'))).toBe(true);
+    const [dataset] = report.datasets;
+    expect(dataset).toMatchObject({ class_names: classNames, label_mode: 'categorical', image_size: [224, 224], batch_size: head.batchSize, seed: head.seed });
+    expect(dataset.subset).toBe(head.validationSplit > 0 ? 'both' : undefined);
+    expect(report.mobilenet).toEqual({ input_shape: [224, 224, 3], alpha: 0.25, include_top: false, weights: 'imagenet' });
+    expect(report.baseCalls).toEqual([{ training: false }]);
+    expect(report.rescaling).toEqual([[[1 / 127.5], { offset: -1 }]]);
+    expect([report.average.length, report.flatten.length]).toEqual(head.pooling === 'average' ? [1, 0] : [0, 1]);
+    const hidden = head.units > 0 ? [[[head.units], { activation: 'relu' }]] : [];
+    expect(report.dense).toEqual([...hidden, [[classNames.length], { activation: 'softmax' }]]);
+    expect(report.dropout.map((call: unknown[]) => (call[0] as number[])[0])).toEqual(head.dropout > 0 ? [head.dropout] : []);
+    const rates = head.fineTuneBlocks > 0 ? [head.learningRate, head.fineTuneLearningRate] : [head.learningRate];
+    expect(report.optimizers[KERAS_OPTIMIZERS[head.optimizer]].map((call: [unknown, { learning_rate: number }]) => call[1].learning_rate)).toEqual(rates);
+    expect(report.compile).toEqual(rates.map(() => ({ loss: 'categorical_crossentropy', metrics: ['accuracy'] })));
+    const validation = head.validationSplit > 0;
+    const fits: Record<string, unknown>[] = [{ epochs: head.epochs, validation }];
+    if (head.fineTuneBlocks > 0) fits.push({ initial_epoch: head.epochs, epochs: head.epochs + head.fineTuneEpochs, validation });
+    expect(report.fit).toEqual(fits);
+    for (const [name, trainable] of Object.entries(report.trainable)) expect([name, trainable]).toEqual([name, shouldTrain(name, head)]);
+    const augments = head.fineTuneBlocks > 0 && head.augment;
+    expect(report.randomFlip).toEqual(augments ? [[['horizontal'], { seed: head.seed }]] : []);
+    expect(report.randomZoom).toHaveLength(augments ? 1 : 0);
+    expect(report.augmentCalls).toEqual(augments ? [[['images'], { training: true }]] : []);
+  });
+});
+
+describe('train.py: the checks can fail', () => {
+  const input = CASES[1][1];
+  const source = generatePython(input);
+
+  it("catches the lesson's bug: an unimported Flatten", () => {
+    expect(checkPython(source.replace('layers.Flatten()', 'Flatten()')).undefined).toEqual(['Flatten']);
+    expect(checkPython(source.replace('from tensorflow.keras import layers\n', '')).undefined).toEqual(['layers']);
+  });
+
+  it('catches naive quoting, and warns about missing images', () => {
+    expect(checkPython('CLASS_NAMES = ["two\\nlines"]\n').classNames).not.toEqual(['two\\nlines']); // "…" + name + "…" is not enough
+    const { status, stdout } = mockRun(generatePython({ ...input, imagesPerClass: [5, 1] }), input.classNames, [5, 2]);
+    expect(status).toBe(0);
+    expect(stdout).toContain('note: ');
+    const missing = mockRun(source, ['daisy'], [1]);
+    expect(missing.status).not.toBe(0);
+    expect(missing.stderr).toContain("missing folder for class 'rose'");
+  });
+});
+
+describe('pyString', () => {
+  it('gives a literal that Python reads back as exactly the string, for every kind of character', () => {
+    const values = [...TRICKY, '', '\ud800 lone', 'end \udfff', '\u0000\u001f\u007f\u0085\u009f', '\ue000 private', '\u{10ffff}\u{1f600}\u{e0001}', '\\x41 \\u0041 \\N{DASH}'];
+    const source = `CLASS_NAMES = [${values.map(pyString).join(', ')}]\n`;
+    expect(checkPython(source).classNames).toEqual(values);
+    expect(pyString('a"b\\c')).toBe('"a\\"b\\\\c"');
+    expect(pyString('中文🐱')).toBe('"中文🐱"');
+  });
+});
+
+describe.each(CASES)('the TensorFlow.js module: %s', (_, input) => {
+  const { head, classNames } = input;
+  const source = generateTfjs(input);
+
+  it('parses as an ES module (node --check)', () => {
+    const result = run(process.execPath, ['--check', writeTemp('.mjs', source)]);
+    expect(result.status, result.stderr).toBe(0);
+  });
+
+  it('states the settings in its code', () => {
+    expect(source).toContain(`export const MODEL_URL = ${jsString(HOSTED_MOBILENET_URL)};`);
+    expect(source).toContain(`export const TRUNCATION_LAYER = ${jsString(TRUNCATION_LAYER)};`);
+    expect(source).toContain("import * as tf from '@tensorflow/tfjs';");
+    expect(source).toContain('tf.model({ inputs: mobilenet.inputs, outputs: layer.output })');
+    expect(source).toContain(`return tf.train.${head.optimizer}(learningRate);`);
+    expect(source).toContain(`  learningRate: ${head.learningRate},\n`);
+    expect(source.includes(`tf.layers.dense({ units: ${head.units}, activation: 'relu'`)).toBe(head.units > 0);
+    expect(source.includes(`tf.layers.dropout({ rate: ${head.dropout}`)).toBe(head.dropout > 0);
+    expect(source.includes('async function fineTune(')).toBe(head.fineTuneBlocks > 0);
+    expect(source.includes('function augment(')).toBe(head.fineTuneBlocks > 0 && head.augment);
+    expect(classNames.every((name) => source.includes(`  ${jsString(name)},\n`))).toBe(true);
+  });
+});
+
+const LOADER_MJS = `
+const results = [];
+for (const file of process.argv.slice(2)) {
+  const m = await import(file);
+  const head = m.buildHead();
+  const layers = head.layers.map((l) => [l.getClassName(), l.getConfig().units ?? l.getConfig().rate ?? null, l.getConfig().activation ?? null]);
+  results.push({ exports: Object.keys(m).sort(), classNames: m.CLASS_NAMES, settings: m.SETTINGS, layers, output: head.outputs[0].shape });
+  head.dispose();
+}
+console.log('RESULT ' + JSON.stringify(results));
+`;
+
+describe('the TensorFlow.js modules, imported', () => {
+  it('load, export the API, and build the configured head with tfjs', () => {
+    const files = CASES.map(([, input]) => writeTemp('.mjs', generateTfjs(input)));
+    const result = run(process.execPath, [writeTemp('.mjs', LOADER_MJS), ...files]);
+    expect(result.status, result.stderr).toBe(0);
+    const loaded = JSON.parse(result.stdout.split('\n').find((l) => l.startsWith('RESULT '))!.slice(7));
+    CASES.forEach(([, { head, classNames }], k) => {
+      const { exports, classNames: names, settings, layers, output } = loaded[k];
+      expect(exports).toEqual(['CLASS_NAMES', 'IMAGE_SIZE', 'MODEL_URL', 'SETTINGS', 'TRUNCATION_LAYER', 'buildHead', 'embed', 'loadBase', 'predict', 'preprocess', 'splitByClass', 'train']);
+      expect(names).toEqual(classNames);
+      expect(settings).toEqual(head);
+      const expected: (string | number | null)[][] = [[head.pooling === 'average' ? 'GlobalAveragePooling2D' : 'Flatten', null, null]];
+      if (head.units > 0) expected.push(['Dense', head.units, 'relu']);
+      if (head.dropout > 0) expected.push(['Dropout', head.dropout, null]);
+      expect(layers).toEqual([...expected, ['Dense', classNames.length, 'softmax']]);
+      expect(output).toEqual([null, classNames.length]);
+    });
+  });
+
+  it('catches a syntax error', () => {
+    const broken = generateTfjs(CASES[0][1]).replace(/\}\n$/, '\n');
+    expect(run(process.execPath, ['--check', writeTemp('.mjs', broken)]).status).not.toBe(0);
+  });
+});
+
+const MODEL_DIR = ['../shared/models/mobilenet_v1_0.25_224', 'public/models/mobilenet_v1_0.25_224'].map((p) => resolve(p)).find((p) => existsSync(join(p, 'model.json')));
+it('the MobileNet copy for the real-model checks is there (../shared/models)', () => {
+  expect(MODEL_DIR).toBeDefined();
+});
+
+/** Trains with the local MobileNet (tf.io.fromMemory: no file:// loader in Node) and reports. */
+const RUNNER_MJS = `
+import * as tf from '@tensorflow/tfjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+const [modulePath, modelDir] = process.argv.slice(2);
+const gen = await import(modulePath);
+await tf.setBackend('cpu');
+const json = JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8'));
+const weightSpecs = json.weightsManifest.flatMap((group) => group.weights);
+const bytes = Buffer.concat(json.weightsManifest.flatMap((group) => group.paths.map((p) => readFileSync(join(modelDir, p)))));
+const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+const base = await gen.loadBase(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
+const WATCHED = [['conv_pw_13', 0], ['conv_dw_12', 0], ['conv_pw_11', 0], ['conv_pw_1', 0], ['conv_pw_13_bn', 0], ['conv_pw_13_bn', 2]];
+const snapshot = () => WATCHED.map(([name, k]) => base.getLayer(name).getWeights()[k].dataSync().slice());
+const before = snapshot();
+const images = gen.CLASS_NAMES.map((_, label) => [[40, 60], [72, 48], [50, 50]].map(([h, w], n) => tf.tidy(() =>
+  tf.add(tf.fill([h, w, 3], 40 + 60 * label), tf.randomUniform([h, w, 3], 0, 50, 'float32', 7 * label + n)))));
+const tensorsBefore = tf.memory().numTensors;
+const epochs = [];
+const { classifier, head, history } = await gen.train(images, { base, onEpochEnd: (epoch, logs) => { epochs.push({ epoch, ...logs }); } });
+const extraTensors = tf.memory().numTensors - tensorsBefore;
+const after = snapshot();
+const changed = Object.fromEntries(WATCHED.map(([name, k], i) => [name + '[' + k + ']', before[i].some((v, j) => v !== after[i][j])]));
+const tensorsBeforePredict = tf.memory().numTensors;
+const prediction = gen.predict(classifier, images[1][0]);
+const predictLeak = tf.memory().numTensors - tensorsBeforePredict;
+console.log('RESULT ' + JSON.stringify({ extraTensors, headWeights: head.weights.length, changed, prediction, predictLeak, epochs,
+  headEpochs: history.history.loss.length, trainableAfter: base.trainableWeights.length }));
+`;
+
+describe('the TensorFlow.js module, trained in Node on the real MobileNet', () => {
+  const quick: HeadConfig = { ...DEFAULT_HEAD, units: 16, epochs: 3, batchSize: 4, validationSplit: 0.34, fineTuneEpochs: 2 };
+  const train = (input: CodegenInput) => {
+    const result = run(process.execPath, [writeTemp('.mjs', RUNNER_MJS), writeTemp('.mjs', generateTfjs(input)), MODEL_DIR!]);
+    expect(result.status, result.stderr).toBe(0);
+    return JSON.parse(result.stdout.split('\n').find((l) => l.startsWith('RESULT '))!.slice(7));
+  };
+
+  it('fine-tunes only the top blocks\' convolutions, keeps BatchNormalization, leaks nothing', () => {
+    const classNames = ['two\nlines', '中文', '🐱 "x"'];
+    const head: HeadConfig = { ...quick, pooling: 'flatten', dropout: 0.3, optimizer: 'rmsprop', fineTuneBlocks: 2, augment: true };
+    const r = train({ head, classNames });
+    expect(r.changed).toEqual({ 'conv_pw_13[0]': true, 'conv_dw_12[0]': true, 'conv_pw_11[0]': false, 'conv_pw_1[0]': false, 'conv_pw_13_bn[0]': false, 'conv_pw_13_bn[2]': false });
+    expect(r.extraTensors).toBe(r.headWeights);
+    expect(r.headWeights).toBe(4);
+    expect(r.headEpochs).toBe(3);
+    expect(r.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([0, 1, 2, 3, 4]);
+    for (const e of r.epochs) expect([e.loss, e.val_loss, e.val_acc].every(Number.isFinite)).toBe(true);
+    expect(r.trainableAfter).toBe(0);
+    expect(r.predictLeak).toBe(0);
+    expect(classNames).toContain(r.prediction.className);
+    expect(r.prediction.probabilities).toHaveLength(3);
+    expect(r.prediction.probabilities.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 5);
+  }, 240_000);
+
+  it('trains the head only, with SGD and no validation, leaving the base untouched', () => {
+    const r = train({ head: { ...quick, pooling: 'average', units: 0, optimizer: 'sgd', learningRate: 0.01, epochs: 2, validationSplit: 0 }, classNames: ['a', 'b'] });
+    expect(Object.values(r.changed)).toEqual([false, false, false, false, false, false]);
+    expect(r.extraTensors).toBe(2);
+    expect(r.epochs).toHaveLength(2);
+    expect(r.epochs.every((e: object) => !('val_loss' in e))).toBe(true);
+    expect(r.predictLeak).toBe(0);
+  }, 240_000);
+});
+
+describe('checkInput', () => {
+  const ok: CodegenInput = { head: DEFAULT_HEAD, classNames: ['a', 'b'] };
+  it.each<[string, CodegenInput]>([
+    ['NaN learning rate', { ...ok, head: { ...DEFAULT_HEAD, learningRate: NaN } }],
+    ['fractional units', { ...ok, head: { ...DEFAULT_HEAD, units: 1.5 } }],
+    ['14 fine-tuning blocks', { ...ok, head: { ...DEFAULT_HEAD, fineTuneBlocks: 14 } }],
+    ['unknown optimizer', { ...ok, head: { ...DEFAULT_HEAD, optimizer: 'lbfgs' as never } }],
+    ['unknown pooling', { ...ok, head: { ...DEFAULT_HEAD, pooling: 'max' as never } }],
+    ['duplicate class names', { ...ok, classNames: ['a', 'a'] }],
+    ['an empty class name', { ...ok, classNames: ['a', ''] }],
+    ['a lone surrogate', { ...ok, classNames: ['a', '\ud83d'] }],
+    ['counts that do not match the classes', { ...ok, imagesPerClass: [1] }],
+  ])('rejects %s', (_, input) => {
+    expect(() => checkInput(input)).toThrow(RangeError);
+    expect(() => generatePython(input)).toThrow(RangeError);
+    expect(() => generateTfjs(input)).toThrow(RangeError);
+  });
+  it('accepts the presets', () => expect(() => checkInput({ ...ok, head: LESSON_HEAD, imagesPerClass: [0, 3] })).not.toThrow());
+});

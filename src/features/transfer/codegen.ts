@@ -1,0 +1,93 @@
+/**
+ * Code export: the transfer-learning studio's settings as code a learner can run outside the
+ * browser — a Keras training script (train.py) or a TensorFlow.js ES module. Both rebuild the same
+ * model: MobileNet v1 0.25 @ 224 cut at conv_pw_13_relu ([batch, 7, 7, 256]) and frozen, then
+ * GlobalAveragePooling2D or Flatten → (Dense(units, ReLU)) → (Dropout) → Dense(classes, softmax), optionally fine-tuning the
+ * top blocks afterwards. Pure string building: no DOM, no tfjs.
+ */
+import { OPTIMIZERS, POOLINGS, type HeadConfig } from './meta';
+import { pythonScript } from './codegenPython';
+import { headSummary, tfjsModule } from './codegenJs';
+
+export { headSummary };
+
+export interface CodegenInput {
+  head: HeadConfig;
+  /** the classes in the studio's order (label k = classNames[k]); also the export's folder names */
+  classNames: string[];
+  /** images per class in the export */
+  imagesPerClass?: number[];
+}
+
+/** MobileNet v1 has 13 depthwise-separable blocks: conv_dw_N / conv_pw_N for N = 1 … 13. */
+export const MOBILENET_BLOCKS = 13;
+
+/**
+ * A complete train.py (TensorFlow 2.x / Keras) for the exported image folder `dataset/<class>/*.jpg`.
+ * @throws RangeError when the settings or class names cannot make a valid script
+ */
+export function generatePython(input: CodegenInput): string {
+  checkInput(input);
+  return pythonScript(input, settingsSummary(input));
+}
+
+/**
+ * A complete ES module using `@tensorflow/tfjs` (browser or Node) that trains the same classifier.
+ * @throws RangeError when the settings or class names cannot make a valid module
+ */
+export function generateTfjs(input: CodegenInput): string {
+  checkInput(input);
+  return tfjsModule(input, settingsSummary(input));
+}
+
+function checkNumber(name: string, value: number, min: number, max: number, integer: boolean): void {
+  if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    throw new RangeError(`codegen: ${name} = ${value} is not ${integer ? 'an integer' : 'a number'} in [${min}, ${max}]`);
+  }
+}
+
+/** Rejects what would give broken code: non-finite or out-of-range numbers, empty or duplicate class names. */
+export function checkInput({ head, classNames, imagesPerClass }: CodegenInput): void {
+  checkNumber('units', head.units, 0, 1e6, true);
+  checkNumber('dropout', head.dropout, 0, 0.99, false);
+  checkNumber('learningRate', head.learningRate, Number.MIN_VALUE, 1e3, false);
+  checkNumber('epochs', head.epochs, 0, 1e6, true);
+  checkNumber('batchSize', head.batchSize, 1, 1e6, true);
+  checkNumber('validationSplit', head.validationSplit, 0, 0.9, false);
+  checkNumber('fineTuneBlocks', head.fineTuneBlocks, 0, MOBILENET_BLOCKS, true);
+  checkNumber('fineTuneEpochs', head.fineTuneEpochs, 0, 1e6, true);
+  checkNumber('fineTuneLearningRate', head.fineTuneLearningRate, Number.MIN_VALUE, 1e3, false);
+  checkNumber('seed', head.seed, -(2 ** 31), 2 ** 31 - 1, true);
+  if (!(OPTIMIZERS as readonly string[]).includes(head.optimizer)) throw new RangeError(`codegen: unknown optimizer ${head.optimizer}`);
+  if (!(POOLINGS as readonly string[]).includes(head.pooling)) throw new RangeError(`codegen: unknown pooling ${head.pooling}`);
+  if (classNames.length === 0) throw new RangeError('codegen: no classes');
+  if (classNames.some((name) => name.length === 0)) throw new RangeError('codegen: empty class name');
+  // a lone UTF-16 surrogate can be neither a folder name nor UTF-8 text
+  if (classNames.some((name) => /\p{Cs}/u.test(name))) throw new RangeError('codegen: class name with a lone surrogate');
+  if (new Set(classNames).size !== classNames.length) throw new RangeError('codegen: duplicate class names');
+  if (imagesPerClass && (imagesPerClass.length !== classNames.length || !imagesPerClass.every((n) => Number.isInteger(n) && n >= 0))) {
+    throw new RangeError('codegen: imagesPerClass must hold one count per class');
+  }
+}
+
+/**
+ * The settings that produced the code, one line each, for its header comment. ASCII only, and no
+ * class names (those could hold line breaks): they appear only as escaped string literals.
+ */
+export function settingsSummary({ head, classNames, imagesPerClass }: CodegenInput): string[] {
+  const first = MOBILENET_BLOCKS - head.fineTuneBlocks + 1;
+  const blocks = first === MOBILENET_BLOCKS ? `block ${first}` : `blocks ${first}-${MOBILENET_BLOCKS}`;
+  const fineTune = head.fineTuneBlocks > 0
+    ? `top ${head.fineTuneBlocks} block(s) (${blocks}), ${head.fineTuneEpochs} epochs, learning rate ${head.fineTuneLearningRate}, augmentation ${head.augment ? 'on' : 'off'}`
+    : 'off (head only)';
+  const lines = [
+    'base: MobileNet v1 0.25 @ 224 (ImageNet), cut at conv_pw_13_relu -> [7, 7, 256], frozen',
+    `head: ${headSummary(head, classNames.length)}`,
+    `optimizer: ${head.optimizer}, learning rate ${head.learningRate}, loss categorical cross-entropy`,
+    `training: ${head.epochs} epochs, batch size ${head.batchSize}, validation split ${head.validationSplit}, seed ${head.seed}`,
+    `fine-tuning: ${fineTune}`,
+    `classes: ${classNames.length}`,
+  ];
+  if (imagesPerClass) lines.push(`images per class: ${imagesPerClass.join(', ')}`);
+  return lines;
+}
