@@ -7,8 +7,15 @@
  *   playground.big.epochsPerSec      spiral, all 7 features, 6 × 8 ReLU, batch 1, α 0.03, L2 0.001
  *   playground.fps                   requestAnimationFrame rate while the big config trains at max speed
  *   playground.longTasks             main-thread tasks > 50 ms during that
+ *   transfer.embedImagesPerSec       the studio's embedding path, 10 classes × 30 photos (sign-language digits)
+ *   transfer.rawPredictImagesPerSec  plain model.predict on the truncated base, batch 16, same backend, same run
+ *   transfer.embedVsRawPredict       their ratio (target ≥ 0.9)
+ *   transfer.headTrainSeconds        default head, 50 epochs, on those 300 cached embeddings (target ≤ 5 s)
+ *   transfer.backend                 the tfjs backend used
  */
 import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 
 const PORT = Number(process.env.BENCH_PORT ?? 4179);
@@ -70,6 +77,51 @@ async function measure(browser, name) {
   return { epochsPerSec: (samples1 - samples0) / trainCount / seconds, fps: frames / seconds, longTasks, backend };
 }
 
+const DATASET = join(resolve(process.env.SHARED_DIR ?? join(process.cwd(), '..', 'shared')), 'datasets', 'sign-language-digits');
+const TRANSFER_CLASSES = 10;
+const TRANSFER_IMAGES = 30;
+
+/** The studio on 10 classes × 30 photos: embedding rate, head training time, and raw predict for comparison. */
+async function measureTransfer(browser, backend) {
+  const page = await browser.newPage();
+  await page.goto(`${BASE}/?lang=en&debug=1${backend ? `&backend=${backend}` : ''}#transfer`);
+  await page.locator('[data-testid=model-status][data-status=ready]').waitFor({ timeout: 120_000 });
+  for (let k = 2; k < TRANSFER_CLASSES; k++) await page.getByTestId('add-class').click();
+  const cards = page.getByTestId('class-card');
+  for (let digit = 0; digit < TRANSFER_CLASSES; digit++) {
+    const files = readdirSync(join(DATASET, String(digit))).sort().slice(0, TRANSFER_IMAGES).map((name) => join(DATASET, String(digit), name));
+    await cards.nth(digit).getByTestId('class-name').fill(`digit ${digit}`);
+    await cards.nth(digit).locator('input[type=file]').setInputFiles(files);
+  }
+  for (let digit = 0; digit < TRANSFER_CLASSES; digit++) {
+    await cards.nth(digit).getByTestId('class-count').filter({ hasText: `${TRANSFER_IMAGES} ` }).waitFor({ timeout: 120_000 });
+  }
+  await page.getByRole('button', { name: /^Train/ }).click();
+  await page.locator('[data-testid=train-status][data-phase=done]').waitFor({ timeout: 900_000 });
+  const timings = page.getByTestId('train-timings');
+  const embedded = Number(await timings.getAttribute('data-embedded'));
+  const embedMs = Number(await timings.getAttribute('data-embed-ms'));
+  const trainMs = Number(await timings.getAttribute('data-train-ms'));
+  const raw = await page.evaluate(
+    (batches) =>
+      new Promise((resolve) => {
+        const { client } = window.__neuralPlayground;
+        const stop = client.subscribe({
+          onMessage: (message) => {
+            if (message.type !== 'transfer/rawPredictMeasured') return;
+            stop();
+            resolve(message);
+          },
+        });
+        client.sendTransfer({ type: 'transfer/measureRawPredict', batches });
+      }),
+    Math.ceil((TRANSFER_CLASSES * TRANSFER_IMAGES) / 16),
+  );
+  await page.close();
+  const embedImagesPerSec = embedded / (embedMs / 1000);
+  return { embedImagesPerSec, rawPredictImagesPerSec: raw.imagesPerSec, embedVsRawPredict: embedImagesPerSec / raw.imagesPerSec, headTrainSeconds: trainMs / 1000, backend: raw.backend };
+}
+
 const server = await startServer();
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -78,6 +130,7 @@ const browser = await chromium.launch({
 try {
   const small = await measure(browser, 'default');
   const big = await measure(browser, 'big');
+  const transfer = await measureTransfer(browser, process.env.BENCH_BACKEND);
   const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
   const result = {
     'playground.default.epochsPerSec': round(small.epochsPerSec),
@@ -86,7 +139,12 @@ try {
     'playground.longTasks': big.longTasks,
     'playground.default.vsTarget': round(small.epochsPerSec / TARGETS.defaultEpochsPerSec, 2),
     'playground.big.vsTarget': round(big.epochsPerSec / TARGETS.bigEpochsPerSec, 2),
-    targets: { 'playground.default.epochsPerSec': TARGETS.defaultEpochsPerSec, 'playground.big.epochsPerSec': TARGETS.bigEpochsPerSec, 'playground.fps': TARGETS.fps, 'playground.longTasks': TARGETS.longTasks },
+    'transfer.embedImagesPerSec': round(transfer.embedImagesPerSec),
+    'transfer.rawPredictImagesPerSec': round(transfer.rawPredictImagesPerSec),
+    'transfer.embedVsRawPredict': round(transfer.embedVsRawPredict, 3),
+    'transfer.headTrainSeconds': round(transfer.headTrainSeconds, 2),
+    'transfer.backend': transfer.backend,
+    targets: { 'transfer.embedVsRawPredict': 0.9, 'transfer.headTrainSeconds': 5, 'playground.default.epochsPerSec': TARGETS.defaultEpochsPerSec, 'playground.big.epochsPerSec': TARGETS.bigEpochsPerSec, 'playground.fps': TARGETS.fps, 'playground.longTasks': TARGETS.longTasks },
     backend: big.backend,
     browser: `chromium ${browser.version()}`,
     measuredSeconds: MEASURE_MS / 1000,

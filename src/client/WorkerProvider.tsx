@@ -9,6 +9,8 @@ export function WorkerProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     const instance = new TrainerClient();
     setClient(instance);
+    // `?debug=1` exposes the worker's client to benchmark and test scripts (never used by the app itself).
+    if (new URLSearchParams(window.location.search).get('debug') === '1') (window as unknown as { __neuralPlayground: unknown }).__neuralPlayground = { client: instance };
     return () => instance.dispose();
   }, []);
   return client ? <WorkerContext.Provider value={client}>{children}</WorkerContext.Provider> : null;

@@ -150,7 +150,18 @@ export type TransferToWorker =
   | { type: 'transfer/restoreProject' }
   /** the trained classifier as one tfjs model (base + head) with a metadata file */
   | { type: 'transfer/exportModel'; labels: string[] }
-  | { type: 'transfer/importModel'; files: File[] };
+  | { type: 'transfer/importModel'; files: File[] }
+  /** benchmark: plain model.predict on the truncated base, batches of 16, for comparison with the embedding path */
+  | { type: 'transfer/measureRawPredict'; batches: number };
+
+/** How long the parts of a training run took. */
+export interface TrainTimings {
+  /** images embedded in this run (the others were cached) */
+  embeddedImages: number;
+  embedMs: number;
+  /** head training (and fine-tuning), embeddings already cached */
+  trainMs: number;
+}
 
 export interface RestoredClass {
   id: string;
@@ -177,7 +188,8 @@ export type TransferFromWorker =
       imagesPerSec?: number;
       elapsedMs: number;
     }
-  | { type: 'transfer/trainDone'; jobId: number; phase: 'done' | 'stopped'; evaluation: Evaluation; elapsedMs: number }
+  | { type: 'transfer/trainDone'; jobId: number; phase: 'done' | 'stopped'; evaluation: Evaluation; elapsedMs: number; timings: TrainTimings }
+  | { type: 'transfer/rawPredictMeasured'; imagesPerSec: number; backend: string }
   | { type: 'transfer/prediction'; requestId: number; probabilities: Float32Array; labels: string[] }
   | { type: 'transfer/projectRestored'; classes: RestoredClass[]; head: HeadConfig | null; trainedLabels: string[] | null }
   | { type: 'transfer/modelExported'; files: { name: string; blob: Blob }[] }

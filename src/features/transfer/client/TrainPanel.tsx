@@ -65,6 +65,16 @@ export function TrainPanel({ head, training, canTrain, onHead, onTrain, onStop }
           <span>{t('transfer.train.embedding', { done: training.embedded, total: training.toEmbed, rate: training.imagesPerSec.toFixed(1) })}</span>
         </div>
       )}
+      {training?.timings && (
+        <p className="hint" data-testid="train-timings" data-embedded={training.timings.embeddedImages} data-embed-ms={Math.round(training.timings.embedMs)} data-train-ms={Math.round(training.timings.trainMs)}>
+          {t('transfer.train.timings', {
+            images: training.timings.embeddedImages,
+            embed: seconds(training.timings.embedMs),
+            rate: (training.timings.embeddedImages / Math.max(1e-3, training.timings.embedMs / 1000)).toFixed(1),
+            train: seconds(training.timings.trainMs),
+          })}
+        </p>
+      )}
       {training && training.phase !== 'embedding' && (
         <div className="train-progress">
           <progress max={Math.max(1, training.epochs)} value={training.epoch} />

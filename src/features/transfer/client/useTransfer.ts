@@ -4,7 +4,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useWorker } from '../../../client/WorkerProvider';
-import type { EpochLogs, Evaluation, FromWorker, ImageRejection, ModelStatus, TrainPhase, TransferErrorCode } from '../../../worker/protocol';
+import type { EpochLogs, Evaluation, FromWorker, ImageRejection, ModelStatus, TrainPhase, TrainTimings, TransferErrorCode } from '../../../worker/protocol';
 import { DEFAULT_HEAD, MAX_CLASSES, type HeadConfig } from '../meta';
 import { resolveDefaultModelUrl } from './defaultModelUrl';
 
@@ -37,6 +37,7 @@ export interface TrainingView {
   toEmbed: number;
   imagesPerSec: number;
   elapsedMs: number;
+  timings?: TrainTimings;
 }
 
 export interface PredictionView {
@@ -110,7 +111,7 @@ export function useTransfer(defaultClassName: (n: number) => string) {
         }));
       case 'transfer/trainDone':
         if (message.jobId !== jobId.current) return;
-        setTraining((current) => current && { ...current, phase: message.phase, elapsedMs: message.elapsedMs });
+        setTraining((current) => current && { ...current, phase: message.phase, elapsedMs: message.elapsedMs, timings: message.timings });
         setClassifier({ labels: classesRef.current.map((c) => c.name), source: 'trained' });
         return setEvaluation({ evaluation: message.evaluation, classNames: classesRef.current.map((c) => c.name) });
       case 'transfer/prediction':

@@ -62,6 +62,8 @@ export class TransferStudio {
         return this.exportModel();
       case 'transfer/importModel':
         return this.importModel(message.files);
+      case 'transfer/measureRawPredict':
+        return this.measureRawPredict(message.batches);
     }
   }
 
@@ -78,6 +80,8 @@ export class TransferStudio {
           this.images.forEach((image) => delete image.embedding);
         }
         this.base = loaded;
+        // Warm-up (shader compilation, wasm set-up), so the first images embed at full speed.
+        tf.tidy(() => (loaded.truncated.predict(tf.zeros([1, 224, 224, 3])) as tf.Tensor).dataSync());
         this.post({ type: 'transfer/modelStatus', status: 'ready', progress: 1, from: loaded.from });
         return loaded;
       } catch (error) {
@@ -106,8 +110,8 @@ export class TransferStudio {
     }
   }
 
-  /** Embeds every listed image that has no embedding yet, reporting progress and images/s. */
-  private async embedMissing(base: BaseModel, imageIds: string[], jobId: number, started: number): Promise<void> {
+  /** Embeds every listed image that has no embedding yet, reporting progress and images/s; returns how many. */
+  private async embedMissing(base: BaseModel, imageIds: string[], jobId: number, started: number): Promise<number> {
     const missing = imageIds.filter((id) => this.images.get(id) && !this.images.get(id)!.embedding);
     const embedStart = performance.now();
     const progress = (embedded: number) =>
@@ -125,6 +129,7 @@ export class TransferStudio {
     progress(0);
     const embeddings = await embedImages(base.truncated, missing.map((id) => this.images.get(id)!.rgb), progress);
     missing.forEach((id, n) => (this.images.get(id)!.embedding = embeddings[n]));
+    return missing.length;
   }
 
   private labelled(examples: Example[]) {
@@ -141,7 +146,8 @@ export class TransferStudio {
     this.job = { id: jobId, stop: false };
     const job = this.job;
     try {
-      await this.embedMissing(base, classes.flatMap((c) => c.imageIds), jobId, started);
+      const embeddedImages = await this.embedMissing(base, classes.flatMap((c) => c.imageIds), jobId, started);
+      const embedDone = performance.now();
       const split = splitByClass(classes.map((c) => c.imageIds.filter((id) => this.images.has(id))), head.validationSplit, head.seed);
       const train = this.labelled(split.train);
       const validation = this.labelled(split.validation);
@@ -153,11 +159,13 @@ export class TransferStudio {
           this.post({ type: 'transfer/trainProgress', jobId, phase: 'training', epoch: epoch + 1, epochs: head.epochs, logs, elapsedMs: performance.now() - started }),
         shouldStop: () => job.stop,
       });
+      const trainMs = performance.now() - embedDone;
       const evaluation = evaluate(model, validation, classes.length);
       this.head = { model, labels: classes.map((c) => c.name), config: head };
       this.imported = null;
       await this.saveHead(classes, head);
-      this.post({ type: 'transfer/trainDone', jobId, phase: stopped ? 'stopped' : 'done', evaluation, elapsedMs: performance.now() - started });
+      const timings = { embeddedImages, embedMs: embedDone - started, trainMs };
+      this.post({ type: 'transfer/trainDone', jobId, phase: stopped ? 'stopped' : 'done', evaluation, elapsedMs: performance.now() - started, timings });
     } catch (error) {
       this.post({ type: 'transfer/error', code: 'trainFailed', jobId, detail: String(error) });
     } finally {
@@ -251,5 +259,23 @@ export class TransferStudio {
     } catch (error) {
       this.post({ type: 'transfer/error', code: 'importFailed', detail: String(error) });
     }
+  }
+
+  /** Benchmark: images/s of plain predict on the truncated base (batch 16, inputs already tensors). */
+  private async measureRawPredict(batches: number): Promise<void> {
+    const base = this.base ?? (await this.loading);
+    if (!base) return this.post({ type: 'transfer/error', code: 'noModel' });
+    const input = tf.randomUniform([16, 224, 224, 3], -1, 1);
+    const once = async () => {
+      const output = base.truncated.predict(input) as tf.Tensor;
+      await output.data();
+      output.dispose();
+    };
+    await once(); // warm-up: shader compilation, wasm set-up
+    const start = performance.now();
+    for (let n = 0; n < batches; n++) await once();
+    const seconds = (performance.now() - start) / 1000;
+    input.dispose();
+    this.post({ type: 'transfer/rawPredictMeasured', imagesPerSec: (batches * 16) / seconds, backend: tf.getBackend() });
   }
 }
