@@ -11,9 +11,13 @@ const PIXELS = IMAGE_SIZE * IMAGE_SIZE * 3;
 
 /** RGB bytes [n, 224, 224, 3] → the network's input, scaled to [−1, 1] (x / 127.5 − 1). Call inside tf.tidy. */
 export function preprocess(images: Uint8Array[]): tf.Tensor4D {
-  const flat = new Uint8Array(images.length * PIXELS);
-  images.forEach((image, n) => flat.set(image, n * PIXELS));
-  return tf.tensor4d(flat, [images.length, IMAGE_SIZE, IMAGE_SIZE, 3], 'int32').toFloat().div(127.5).sub(1);
+  // Scaled here in one pass rather than by three tensor ops: the embedding path stays as fast as a plain predict.
+  const flat = new Float32Array(images.length * PIXELS);
+  images.forEach((image, n) => {
+    const offset = n * PIXELS;
+    for (let k = 0; k < PIXELS; k++) flat[offset + k] = image[k] / 127.5 - 1;
+  });
+  return tf.tensor4d(flat, [images.length, IMAGE_SIZE, IMAGE_SIZE, 3]);
 }
 
 /** Embeds images in batches; onBatch reports how many are done. */
