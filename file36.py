@@ -1,1 +1,0 @@
-CLASS_NAMES = ["say \"hi\"", "it's", "back\\slash", "C:\\new\\table\\", "中文 类别", "🐱\u200d👤 ninja", "two\nlines", "tab\tand\rcr", "sep\u2028para\u2029", "bell\x07", "zero\u200bwidth", "\"\"\"", "'''", "{x} ${y} `z`", "é (é)", " nbsp", "\ufeffbom", "", "\ud800 lone", "end \udfff", "\x00\x1f\x7f\x85\x9f", "\ue000 private", "\U0010ffff😀\U000e0001", "\\x41 \\u0041 \\N{DASH}"]
