@@ -12,6 +12,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendChoice } from '../../features/playground/meta';
 import type { BackendName } from '../protocol';
+import { registerWasmFallbacks } from './wasmFallbacks';
 
 export interface WebglProbe {
   available: boolean;
@@ -49,6 +50,7 @@ function configureWasm(): void {
     'tfjs-backend-wasm-simd.wasm': wasmSimd,
     'tfjs-backend-wasm-threaded-simd.wasm': wasmThreadedSimd,
   });
+  registerWasmFallbacks();
   wasmConfigured = true;
 }
 
