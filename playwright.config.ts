@@ -27,6 +27,9 @@ export default defineConfig({
         '--disable-quic',
         // Software WebGL (SwiftShader) where there is no GPU, so the webgl backend can be tested too.
         '--enable-unsafe-swiftshader',
+        // A fake camera (a generated test pattern), allowed without a prompt: the studio's webcam.
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
       ],
     },
   },

@@ -108,11 +108,19 @@ export type TransferErrorCode =
   | 'trainFailed'
   | 'predictFailed'
   | 'exportFailed'
-  | 'importFailed';
+  | 'importFailed'
+  /** dataset zip: a class name cannot be a folder name (detail: the name) */
+  | 'datasetBadName'
+  /** dataset zip: two class names are one folder on some file system (detail: the second name) */
+  | 'datasetDuplicateName'
+  | 'datasetEmpty'
+  | 'datasetFailed';
 
 export type ModelSource = { kind: 'auto'; defaultUrl: string } | { kind: 'url'; url: string } | { kind: 'files'; files: File[] };
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
 export type TrainPhase = 'idle' | 'embedding' | 'training' | 'fineTuning' | 'done' | 'stopped' | 'error';
+/** `transfer`: MobileNet + head (+ fine-tuning); `scratch`: the Tiny VGG from random weights */
+export type TrainRun = 'transfer' | 'scratch';
 
 export interface ClassRef {
   id: string;
@@ -143,6 +151,8 @@ export type TransferToWorker =
   | { type: 'transfer/addImages'; classId: string; files: File[] }
   | { type: 'transfer/removeImages'; imageIds: string[] }
   | { type: 'transfer/train'; jobId: number; classes: ClassRef[]; head: HeadConfig }
+  /** the from-scratch contrast: a Tiny VGG on the same images, split and settings */
+  | { type: 'transfer/trainScratch'; jobId: number; classes: ClassRef[]; head: HeadConfig }
   | { type: 'transfer/stop'; jobId: number }
   | { type: 'transfer/predict'; requestId: number; file: Blob }
   /** the page's classes and settings changed: save them with the project */
@@ -151,6 +161,8 @@ export type TransferToWorker =
   /** the trained classifier as one tfjs model (base + head) with a metadata file */
   | { type: 'transfer/exportModel'; labels: string[] }
   | { type: 'transfer/importModel'; files: File[] }
+  /** the image set as a zip: dataset/<class>/*.jpg (the stored JPEGs) and train.py for Keras */
+  | { type: 'transfer/exportDataset'; classes: ClassRef[]; head: HeadConfig }
   /** benchmark: plain model.predict on the truncated base, batches of 16, for comparison with the embedding path */
   | { type: 'transfer/measureRawPredict'; batches: number };
 
@@ -176,6 +188,7 @@ export type TransferFromWorker =
   | { type: 'transfer/addProgress'; classId: string; done: number; total: number }
   | {
       type: 'transfer/trainProgress';
+      run: TrainRun;
       jobId: number;
       phase: TrainPhase;
       /** epochs done and planned (head + fine-tuning) */
@@ -188,12 +201,14 @@ export type TransferFromWorker =
       imagesPerSec?: number;
       elapsedMs: number;
     }
-  | { type: 'transfer/trainDone'; jobId: number; phase: 'done' | 'stopped'; evaluation: Evaluation; elapsedMs: number; timings: TrainTimings }
+  | { type: 'transfer/trainDone'; run: TrainRun; jobId: number; phase: 'done' | 'stopped'; evaluation: Evaluation; elapsedMs: number; timings: TrainTimings; fineTunedBlocks: number }
   | { type: 'transfer/rawPredictMeasured'; imagesPerSec: number; backend: string }
   | { type: 'transfer/prediction'; requestId: number; probabilities: Float32Array; labels: string[] }
   | { type: 'transfer/projectRestored'; classes: RestoredClass[]; head: HeadConfig | null; trainedLabels: string[] | null }
   | { type: 'transfer/modelExported'; files: { name: string; blob: Blob }[] }
   | { type: 'transfer/modelImported'; labels: string[] }
+  /** the dataset zip; `images` in it, `skipped` listed but missing from the project store */
+  | { type: 'transfer/datasetExported'; name: string; blob: Blob; images: number; skipped: number }
   | { type: 'transfer/error'; code: TransferErrorCode; jobId?: number; requestId?: number; detail?: string };
 
 /** The typed arrays of a message, to pass as transferables. */

@@ -5,7 +5,7 @@
  * GlobalAveragePooling2D or Flatten → (Dense(units, ReLU)) → (Dropout) → Dense(classes, softmax), optionally fine-tuning the
  * top blocks afterwards. Pure string building: no DOM, no tfjs.
  */
-import { OPTIMIZERS, POOLINGS, type HeadConfig } from './meta';
+import { MOBILENET_BLOCKS, OPTIMIZERS, POOLINGS, type HeadConfig } from './meta';
 import { pythonScript } from './codegenPython';
 import { headSummary, tfjsModule } from './codegenJs';
 
@@ -19,8 +19,7 @@ export interface CodegenInput {
   imagesPerClass?: number[];
 }
 
-/** MobileNet v1 has 13 depthwise-separable blocks: conv_dw_N / conv_pw_N for N = 1 … 13. */
-export const MOBILENET_BLOCKS = 13;
+export { MOBILENET_BLOCKS };
 
 /**
  * A complete train.py (TensorFlow 2.x / Keras) for the exported image folder `dataset/<class>/*.jpg`.

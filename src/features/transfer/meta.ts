@@ -73,6 +73,8 @@ export type HeadPreset = keyof typeof HEAD_PRESETS;
 /** MobileNet v1 0.25 @ 224: the input side and where the base is cut for transfer learning. */
 export const IMAGE_SIZE = 224;
 export const TRUNCATION_LAYER = 'conv_pw_13_relu';
+/** MobileNet v1 has 13 depthwise-separable blocks: conv_dw_N / conv_pw_N for N = 1 … 13. */
+export const MOBILENET_BLOCKS = 13;
 /** shape of the truncated base's output: [batch, 7, 7, 256] */
 export const EMBEDDING_SHAPE = [7, 7, 256] as const;
 export const THUMBNAIL_SIZE = 96;

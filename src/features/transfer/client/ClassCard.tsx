@@ -1,8 +1,9 @@
-/** One class: its name, its images (thumbnails only), and every way to add more. */
+/** One class: its name, its images (thumbnails only), and every way to add more (files, folders, paste, webcam). */
 import { useState, type ClipboardEvent, type DragEvent } from 'react';
 import { useI18n } from '../../../i18n/I18nProvider';
 import { filesFromDataTransfer } from './filesFromDrop';
 import type { ClassView } from './useTransfer';
+import { WebcamCapture } from './WebcamCapture';
 
 interface Props {
   view: ClassView;
@@ -64,6 +65,7 @@ export function ClassCard({ view, adding, canDelete, duplicateName, onRename, on
           <input id={inputId} type="file" accept="image/*" multiple onChange={(event) => { onFiles(Array.from(event.target.files ?? [])); event.target.value = ''; }} />
         </label>
       </div>
+      <WebcamCapture onFiles={onFiles} />
       {adding && (
         <progress className="add-progress" max={adding.total} value={adding.done} aria-label={t('transfer.class.adding', { done: adding.done, total: adding.total })} />
       )}

@@ -1,7 +1,8 @@
-/** Predict a new image: pick, drop or paste it; top-k probability bars. */
+/** Predict a new image: pick, drop or paste it, or use the webcam live; top-k probability bars. */
 import type { DragEvent } from 'react';
 import { useI18n } from '../../../i18n/I18nProvider';
 import type { PredictionView } from './useTransfer';
+import { WebcamPredict } from './WebcamPredict';
 
 const TOP_K = 5;
 
@@ -22,6 +23,7 @@ export function PredictPanel({ prediction, enabled, onFile }: { prediction: Pred
         {t('transfer.predict.pick')}
         <input type="file" accept="image/*" data-testid="predict-input" disabled={!enabled} onChange={(event) => { const file = event.target.files?.[0]; if (file) onFile(file); event.target.value = ''; }} />
       </label>
+      <WebcamPredict prediction={prediction} enabled={enabled} onFile={onFile} />
       {!enabled && <p className="hint">{t('transfer.predict.trainFirst')}</p>}
       {prediction && (
         <div className="prediction-result">

@@ -1,6 +1,6 @@
 /** Head settings (with presets), Train / Stop, and progress with elapsed time and ETA. */
 import { useI18n } from '../../../i18n/I18nProvider';
-import { HEAD_PRESETS, OPTIMIZERS, type HeadConfig, type HeadPreset } from '../meta';
+import { HEAD_PRESETS, MOBILENET_BLOCKS, OPTIMIZERS, type HeadConfig, type HeadPreset } from '../meta';
 import type { TrainingView } from './useTransfer';
 
 interface Props {
@@ -27,11 +27,19 @@ function NumberField(props: { label: string; value: number; min: number; max: nu
 
 const seconds = (ms: number) => (ms / 1000).toFixed(1);
 
+/** Time left, from the pace of the current phase (a fine-tuning epoch costs far more than a head epoch). */
+function estimateRemainingMs(training: TrainingView): number | null {
+  const { phaseStart } = training;
+  if ((training.phase !== 'training' && training.phase !== 'fineTuning') || training.epoch <= phaseStart.epoch) return null;
+  const perEpoch = (training.elapsedMs - phaseStart.elapsedMs) / (training.epoch - phaseStart.epoch);
+  return perEpoch * (training.epochs - training.epoch);
+}
+
 export function TrainPanel({ head, training, canTrain, onHead, onTrain, onStop }: Props) {
   const { t } = useI18n();
   const running = training !== null && (training.phase === 'embedding' || training.phase === 'training' || training.phase === 'fineTuning');
   const set = (patch: Partial<HeadConfig>) => onHead({ ...head, ...patch });
-  const eta = training && training.phase === 'training' && training.epoch > 0 ? (training.elapsedMs / training.epoch) * (training.epochs - training.epoch) : null;
+  const eta = training ? estimateRemainingMs(training) : null;
   return (
     <section className="train-panel" aria-label={t('transfer.train.title')}>
       <h2>{t('transfer.train.title')}</h2>
@@ -54,6 +62,23 @@ export function TrainPanel({ head, training, canTrain, onHead, onTrain, onStop }
         <NumberField label={t('transfer.train.batchSize')} value={head.batchSize} min={1} max={512} step={1} onChange={(batchSize) => set({ batchSize })} testId="head-batch-size" />
         <NumberField label={t('transfer.train.validationSplit')} value={head.validationSplit} min={0} max={0.5} step={0.05} onChange={(validationSplit) => set({ validationSplit })} testId="head-validation-split" />
       </div>
+      <fieldset className="fine-tune-settings">
+        <legend>{t('transfer.fineTune.title')}</legend>
+        <p className="hint">{t('transfer.fineTune.hint')}</p>
+        <div className="head-settings">
+          <NumberField label={t('transfer.fineTune.blocks')} value={head.fineTuneBlocks} min={0} max={MOBILENET_BLOCKS} step={1} onChange={(fineTuneBlocks) => set({ fineTuneBlocks })} testId="fine-tune-blocks" />
+          {head.fineTuneBlocks > 0 && (
+            <>
+              <NumberField label={t('transfer.fineTune.epochs')} value={head.fineTuneEpochs} min={1} max={100} step={1} onChange={(fineTuneEpochs) => set({ fineTuneEpochs })} testId="fine-tune-epochs" />
+              <NumberField label={t('transfer.fineTune.learningRate')} value={head.fineTuneLearningRate} min={0.0000001} max={0.1} step={0.00001} onChange={(fineTuneLearningRate) => set({ fineTuneLearningRate })} testId="fine-tune-learning-rate" />
+              <label className="control checkbox">
+                <input type="checkbox" checked={head.augment} onChange={(event) => set({ augment: event.target.checked })} data-testid="fine-tune-augment" />
+                <span>{t('transfer.fineTune.augment')}</span>
+              </label>
+            </>
+          )}
+        </div>
+      </fieldset>
       <div className="train-actions">
         <button type="button" className="primary" onClick={onTrain} disabled={running || !canTrain}>{t('transfer.train.train')}</button>
         <button type="button" onClick={onStop} disabled={!running}>{t('transfer.train.stop')}</button>

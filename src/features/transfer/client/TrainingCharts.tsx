@@ -1,20 +1,30 @@
 /** Loss and accuracy per epoch, train and validation, drawn while training runs. */
 import { memo } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useI18n } from '../../../i18n/I18nProvider';
 import type { EpochLogs } from '../../../worker/protocol';
 
-function Chart({ title, data, keys }: { title: string; data: object[]; keys: [string, string, string][] }) {
+interface ChartProps {
+  title: string;
+  data: object[];
+  keys: [string, string, string][];
+  domain?: [number, number];
+  epochs?: number;
+  marker: { epoch: number; label: string } | null;
+}
+
+function Chart({ title, data, keys, domain, epochs, marker }: ChartProps) {
   return (
     <figure className="training-chart" aria-label={title} role="img">
       <figcaption>{title}</figcaption>
       <ResponsiveContainer width="100%" height={160}>
         <LineChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
-          <XAxis dataKey="epoch" fontSize={10} />
-          <YAxis fontSize={10} />
+          <XAxis dataKey="epoch" type="number" domain={[1, epochs ?? 'dataMax']} allowDecimals={false} fontSize={10} />
+          <YAxis fontSize={10} domain={domain ?? ['auto', 'auto']} />
           <Tooltip formatter={(value) => Number(value).toFixed(4)} />
           <Legend wrapperStyle={{ fontSize: 11 }} />
+          {marker && <ReferenceLine x={marker.epoch} stroke="#c2410c" strokeDasharray="4 2" label={{ value: marker.label, fontSize: 10, fill: '#c2410c', position: 'insideTopLeft' }} />}
           {keys.map(([key, name, color]) => (
             <Line key={key} dataKey={key} name={name} stroke={color} dot={false} isAnimationActive={false} connectNulls />
           ))}
@@ -24,13 +34,24 @@ function Chart({ title, data, keys }: { title: string; data: object[]; keys: [st
   );
 }
 
-export const TrainingCharts = memo(function TrainingCharts({ history }: { history: EpochLogs[] }) {
+interface Props {
+  history: EpochLogs[];
+  /** head epochs before fine-tuning began (a marker is drawn there), or null */
+  fineTuneFrom?: number | null;
+  /** fixed loss scale, to compare runs side by side */
+  lossDomain?: [number, number];
+  /** x-axis length, to compare runs side by side */
+  epochs?: number;
+}
+
+export const TrainingCharts = memo(function TrainingCharts({ history, fineTuneFrom = null, lossDomain, epochs }: Props) {
   const { t } = useI18n();
   const data = history.map((logs, n) => ({ epoch: n + 1, ...logs }));
+  const marker = fineTuneFrom !== null ? { epoch: fineTuneFrom + 0.5, label: t('transfer.chart.fineTuning') } : null;
   return (
     <div className="training-charts">
-      <Chart title={t('transfer.chart.loss')} data={data} keys={[['loss', t('transfer.chart.train'), '#555'], ['valLoss', t('transfer.chart.validation'), '#0877bd']]} />
-      <Chart title={t('transfer.chart.accuracy')} data={data} keys={[['acc', t('transfer.chart.train'), '#555'], ['valAcc', t('transfer.chart.validation'), '#0877bd']]} />
+      <Chart title={t('transfer.chart.loss')} data={data} domain={lossDomain} epochs={epochs} marker={marker} keys={[['loss', t('transfer.chart.train'), '#555'], ['valLoss', t('transfer.chart.validation'), '#0877bd']]} />
+      <Chart title={t('transfer.chart.accuracy')} data={data} domain={[0, 1]} epochs={epochs} marker={marker} keys={[['acc', t('transfer.chart.train'), '#555'], ['valAcc', t('transfer.chart.validation'), '#0877bd']]} />
     </div>
   );
 });

@@ -11,6 +11,7 @@ import { ExportPanel } from './ExportPanel';
 import { ShowCode } from './ShowCode';
 import { ModelPanel } from './ModelPanel';
 import { PredictPanel } from './PredictPanel';
+import { ScratchComparison } from './ScratchComparison';
 import { TrainingCharts } from './TrainingCharts';
 import { TrainPanel } from './TrainPanel';
 import { useTransfer } from './useTransfer';
@@ -25,7 +26,9 @@ export function TransferView() {
   const namesValid = names.every((name, k) => name !== '' && names.indexOf(name) === k);
   const codeNames = useMemo(() => classes.map((c) => c.name), [classes]);
   const codeCounts = useMemo(() => classes.map((c) => c.images.length), [classes]);
-  const canTrain = state.model.status === 'ready' && classes.length >= MIN_CLASSES && classes.every((c) => c.images.length > 0) && namesValid;
+  const canTrainScratch = classes.length >= MIN_CLASSES && classes.every((c) => c.images.length > 0) && namesValid;
+  const canTrain = state.model.status === 'ready' && canTrainScratch;
+  const running = [training, state.scratch].some((run) => run !== null && (run.phase === 'embedding' || run.phase === 'training' || run.phase === 'fineTuning'));
   return (
     <main className="transfer">
       <ModelPanel model={state.model} onFiles={actions.loadModelFiles} onUrl={actions.loadModelUrl} />
@@ -72,12 +75,14 @@ export function TransferView() {
         </div>
         <button type="button" onClick={actions.addClass} disabled={classes.length >= MAX_CLASSES} data-testid="add-class">{t('transfer.classes.add')}</button>
       </section>
-      <TrainPanel head={state.head} training={training} canTrain={canTrain} onHead={actions.setHead} onTrain={actions.train} onStop={actions.stop} />
+      <TrainPanel head={state.head} training={training} canTrain={canTrain && !running} onHead={actions.setHead} onTrain={actions.train} onStop={actions.stop} />
       <ShowCode head={state.head} classNames={codeNames} imagesPerClass={codeCounts} />
-      {training && training.history.length > 0 && <TrainingCharts history={training.history} />}
+      {training && training.history.length > 0 && <TrainingCharts history={training.history} fineTuneFrom={training.fineTuneFrom} />}
       {evaluation && <EvaluationPanel evaluation={evaluation.evaluation} classNames={evaluation.classNames} classes={classes} />}
+      <ScratchComparison transfer={training} scratch={state.scratch} canTrain={canTrainScratch} running={running} onTrain={actions.trainScratch} onStop={actions.stop} />
       <PredictPanel prediction={state.prediction} enabled={state.classifier !== null} onFile={actions.predict} />
-      <ExportPanel canExport={state.classifier !== null && state.classifier.source !== 'imported' && state.model.status === 'ready'} exported={state.exported} classifier={state.classifier} onExport={actions.exportModel} onImport={actions.importModel} />
+      <ExportPanel canExport={state.classifier !== null && state.classifier.source !== 'imported' && state.model.status === 'ready'} exported={state.exported} classifier={state.classifier} onExport={actions.exportModel} onImport={actions.importModel}
+        canExportDataset={classes.some((c) => c.images.length > 0)} dataset={state.dataset} onExportDataset={actions.exportDataset} />
     </main>
   );
 }

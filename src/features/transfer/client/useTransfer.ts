@@ -38,7 +38,35 @@ export interface TrainingView {
   imagesPerSec: number;
   elapsedMs: number;
   timings?: TrainTimings;
+  /** where the current phase began, for its ETA */
+  phaseStart: { epoch: number; elapsedMs: number };
+  /** epochs of head training before fine-tuning started (null: no fine-tuning in this run) */
+  fineTuneFrom: number | null;
+  /** the run's validation results, once done */
+  evaluation?: Evaluation;
 }
+
+type ProgressMessage = Extract<FromWorker, { type: 'transfer/trainProgress' }>;
+
+/** A run's view after one progress message. */
+function advance(current: TrainingView | null, message: ProgressMessage): TrainingView {
+  const history = message.logs ? [...(current?.history ?? []), message.logs] : current?.history ?? [];
+  return {
+    jobId: message.jobId,
+    phase: message.phase,
+    epoch: message.epoch,
+    epochs: message.epochs,
+    history,
+    embedded: message.embedded ?? current?.embedded ?? 0,
+    toEmbed: message.toEmbed ?? current?.toEmbed ?? 0,
+    imagesPerSec: message.imagesPerSec ?? current?.imagesPerSec ?? 0,
+    elapsedMs: message.elapsedMs,
+    phaseStart: current && current.phase === message.phase ? current.phaseStart : { epoch: current?.epoch ?? 0, elapsedMs: current?.elapsedMs ?? 0 },
+    fineTuneFrom: current?.fineTuneFrom ?? (message.phase === 'fineTuning' ? (current?.history.length ?? 0) : null),
+  };
+}
+
+const startView = (jobId: number, epochs: number): TrainingView => ({ jobId, phase: 'embedding', epoch: 0, epochs, history: [], embedded: 0, toEmbed: 0, imagesPerSec: 0, elapsedMs: 0, phaseStart: { epoch: 0, elapsedMs: 0 }, fineTuneFrom: null });
 
 export interface PredictionView {
   requestId: number;
@@ -47,6 +75,13 @@ export interface PredictionView {
   /** class names at the time of the prediction */
   classNames: string[];
 }
+
+/** The dataset zip export: in progress, downloaded (with its object URL), or refused. */
+export type DatasetView =
+  | { status: 'working' }
+  | { status: 'done'; name: string; url: string; images: number; skipped: number }
+  | { status: 'error'; code: TransferErrorCode; detail?: string };
+const DATASET_ERRORS = new Set<TransferErrorCode>(['datasetBadName', 'datasetDuplicateName', 'datasetEmpty', 'datasetFailed']);
 
 const newClass = (name: string): ClassView => ({ id: crypto.randomUUID(), name, images: [] });
 const PROJECT_SAVE_DELAY_MS = 300;
@@ -71,6 +106,8 @@ export function useTransfer(defaultClassName: (n: number) => string) {
   const [adding, setAdding] = useState<{ classId: string; done: number; total: number } | null>(null);
   const [head, setHead] = useState<HeadConfig>(DEFAULT_HEAD);
   const [training, setTraining] = useState<TrainingView | null>(null);
+  /** the Tiny VGG trained from scratch, for comparison */
+  const [scratch, setScratch] = useState<TrainingView | null>(null);
   const [evaluation, setEvaluation] = useState<{ evaluation: Evaluation; classNames: string[] } | null>(null);
   const [prediction, setPrediction] = useState<PredictionView | null>(null);
   const [error, setError] = useState<TransferErrorCode | null>(null);
@@ -79,6 +116,8 @@ export function useTransfer(defaultClassName: (n: number) => string) {
   const [classifier, setClassifier] = useState<{ labels: string[]; source: 'trained' | 'restored' | 'imported' } | null>(null);
   const [exported, setExported] = useState<{ name: string; url: string }[] | null>(null);
   const [restored, setRestored] = useState(false);
+  const [dataset, setDataset] = useState<DatasetView | null>(null);
+  const datasetUrl = useRef<string | null>(null);
   const jobId = useRef(0);
   const requestId = useRef(0);
   const classesRef = useRef(classes);
@@ -98,20 +137,11 @@ export function useTransfer(defaultClassName: (n: number) => string) {
         return setAdding(message.done < message.total ? { classId: message.classId, done: message.done, total: message.total } : null);
       case 'transfer/trainProgress':
         if (message.jobId !== jobId.current) return;
-        return setTraining((current) => ({
-          jobId: message.jobId,
-          phase: message.phase,
-          epoch: message.epoch,
-          epochs: message.epochs,
-          history: message.logs ? [...(current?.history ?? []), message.logs] : current?.history ?? [],
-          embedded: message.embedded ?? current?.embedded ?? 0,
-          toEmbed: message.toEmbed ?? current?.toEmbed ?? 0,
-          imagesPerSec: message.imagesPerSec ?? current?.imagesPerSec ?? 0,
-          elapsedMs: message.elapsedMs,
-        }));
+        return (message.run === 'scratch' ? setScratch : setTraining)((current) => advance(current, message));
       case 'transfer/trainDone':
         if (message.jobId !== jobId.current) return;
-        setTraining((current) => current && { ...current, phase: message.phase, elapsedMs: message.elapsedMs, timings: message.timings });
+        if (message.run === 'scratch') return setScratch((current) => current && { ...current, phase: message.phase, elapsedMs: message.elapsedMs, evaluation: message.evaluation });
+        setTraining((current) => current && { ...current, phase: message.phase, elapsedMs: message.elapsedMs, timings: message.timings, evaluation: message.evaluation });
         setClassifier({ labels: classesRef.current.map((c) => c.name), source: 'trained' });
         return setEvaluation({ evaluation: message.evaluation, classNames: classesRef.current.map((c) => c.name) });
       case 'transfer/prediction':
@@ -130,8 +160,20 @@ export function useTransfer(defaultClassName: (n: number) => string) {
         });
       case 'transfer/modelImported':
         return setClassifier({ labels: message.labels, source: 'imported' });
+      case 'transfer/datasetExported': {
+        if (datasetUrl.current) URL.revokeObjectURL(datasetUrl.current);
+        const [file] = download([{ name: message.name, blob: message.blob }]);
+        datasetUrl.current = file.url;
+        return setDataset({ status: 'done', name: file.name, url: file.url, images: message.images, skipped: message.skipped });
+      }
       case 'transfer/error':
-        if (message.jobId !== undefined && message.jobId === jobId.current) setTraining((current) => current && { ...current, phase: 'error' });
+        if (message.detail) console.warn(`transfer/error ${message.code}: ${message.detail}`);
+        if (DATASET_ERRORS.has(message.code)) return setDataset({ status: 'error', code: message.code, detail: message.detail });
+        if (message.jobId !== undefined && message.jobId === jobId.current) {
+          const failed = (current: TrainingView | null) => current && current.jobId === message.jobId ? { ...current, phase: 'error' as const } : current;
+          setTraining(failed);
+          setScratch(failed);
+        }
         return setError(message.code);
       default:
         return;
@@ -183,9 +225,16 @@ export function useTransfer(defaultClassName: (n: number) => string) {
     jobId.current++;
     setError(null);
     setEvaluation(null);
-    setTraining({ jobId: jobId.current, phase: 'embedding', epoch: 0, epochs: head.epochs, history: [], embedded: 0, toEmbed: 0, imagesPerSec: 0, elapsedMs: 0 });
+    setTraining(startView(jobId.current, head.epochs));
     const refs = classesRef.current.map((c) => ({ id: c.id, name: c.name, imageIds: c.images.map((image) => image.id) }));
     worker.sendTransfer({ type: 'transfer/train', jobId: jobId.current, classes: refs, head });
+  }, [worker, head]);
+  const trainScratch = useCallback(() => {
+    jobId.current++;
+    setError(null);
+    setScratch({ ...startView(jobId.current, head.epochs), phase: 'training' });
+    const refs = classesRef.current.map((c) => ({ id: c.id, name: c.name, imageIds: c.images.map((image) => image.id) }));
+    worker.sendTransfer({ type: 'transfer/trainScratch', jobId: jobId.current, classes: refs, head });
   }, [worker, head]);
   const stop = useCallback(() => worker.sendTransfer({ type: 'transfer/stop', jobId: jobId.current }), [worker]);
   const predict = useCallback((file: File) => {
@@ -198,14 +247,19 @@ export function useTransfer(defaultClassName: (n: number) => string) {
   }, [worker]);
   const exportModel = useCallback(() => worker.sendTransfer({ type: 'transfer/exportModel', labels: classesRef.current.map((c) => c.name) }), [worker]);
   const importModel = useCallback((files: File[]) => files.length > 0 && worker.sendTransfer({ type: 'transfer/importModel', files }), [worker]);
+  const exportDataset = useCallback(() => {
+    setDataset({ status: 'working' });
+    const refs = classesRef.current.map((c) => ({ id: c.id, name: c.name, imageIds: c.images.map((image) => image.id) }));
+    worker.sendTransfer({ type: 'transfer/exportDataset', classes: refs, head });
+  }, [worker, head]);
   const loadModelFiles = useCallback((files: File[]) => worker.sendTransfer({ type: 'transfer/loadModel', source: { kind: 'files', files } }), [worker]);
   const loadModelUrl = useCallback((url: string) => worker.sendTransfer({ type: 'transfer/loadModel', source: { kind: 'url', url } }), [worker]);
 
   const actions = useMemo(
-    () => ({ addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, stop, predict, setHead, loadModelFiles, loadModelUrl, exportModel, importModel, dismissRejections: () => setRejections([]), dismissError: () => setError(null) }),
-    [addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, stop, predict, loadModelFiles, loadModelUrl, exportModel, importModel],
+    () => ({ addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, trainScratch, stop, predict, setHead, loadModelFiles, loadModelUrl, exportModel, importModel, exportDataset, dismissRejections: () => setRejections([]), dismissError: () => setError(null) }),
+    [addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, trainScratch, stop, predict, loadModelFiles, loadModelUrl, exportModel, importModel, exportDataset],
   );
-  return { state: { model, classes, rejections, adding, head, training, evaluation, prediction, error, deleted, classifier, exported, restored }, actions };
+  return { state: { model, classes, rejections, adding, head, training, scratch, evaluation, prediction, error, deleted, classifier, exported, restored, dataset }, actions };
 }
 
 export type TransferController = ReturnType<typeof useTransfer>;

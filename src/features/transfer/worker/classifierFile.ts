@@ -18,6 +18,8 @@ export interface ClassifierMetadata {
   preprocessing: string;
   base: string;
   head: HeadConfig;
+  /** MobileNet blocks fine-tuned with the head (0: the base is the pretrained one) */
+  fineTunedBlocks: number;
   createdAt: string;
 }
 
@@ -29,15 +31,16 @@ export function combine(truncated: tf.LayersModel, head: tf.LayersModel): tf.Lay
   return tf.model({ inputs: truncated.inputs, outputs: output, name: 'neural_playground_classifier' });
 }
 
-export function metadataFor(labels: string[], head: HeadConfig): ClassifierMetadata {
+export function metadataFor(labels: string[], head: HeadConfig, fineTunedBlocks: number): ClassifierMetadata {
   return {
     format: 'neural-playground-classifier',
     version: 1,
     labels,
     imageSize: IMAGE_SIZE,
     preprocessing: 'RGB, centre square crop, resize to 224 × 224 (bilinear), then x / 127.5 − 1',
-    base: `MobileNet v1 0.25 @ 224 (ImageNet), cut at ${TRUNCATION_LAYER}`,
+    base: `MobileNet v1 0.25 @ 224 (ImageNet), cut at ${TRUNCATION_LAYER}${fineTunedBlocks > 0 ? `, top ${fineTunedBlocks} block(s) fine-tuned` : ''}`,
     head,
+    fineTunedBlocks,
     createdAt: new Date().toISOString(),
   };
 }

@@ -31,10 +31,8 @@ export interface LabelledEmbeddings {
   labels: number[];
 }
 
-function tensorsOf(data: LabelledEmbeddings, numClasses: number): [tf.Tensor4D, tf.Tensor2D] {
-  const xs = stackEmbeddings(data.embeddings);
-  const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(data.labels, 'int32'), numClasses).toFloat() as tf.Tensor2D);
-  return [xs, ys];
+function oneHot(labels: number[], numClasses: number): tf.Tensor2D {
+  return tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses).toFloat() as tf.Tensor2D);
 }
 
 export interface FitCallbacks {
@@ -43,7 +41,7 @@ export interface FitCallbacks {
 }
 
 /** Lets queued messages (such as Stop) in between epochs (a message-channel turn, not a clamped timer). */
-function yieldToEvents(): Promise<void> {
+export function yieldToEvents(): Promise<void> {
   return new Promise((resolve) => {
     const channel = new MessageChannel();
     channel.port1.onmessage = () => {
@@ -99,34 +97,42 @@ function trainingView(model: tf.LayersModel, head: HeadConfig): { trainer: tf.La
 }
 
 /**
- * Trains `model` (compiled here with the head's optimizer) with mini-batches in a seeded order, so
- * a run can be repeated; returns whether it was stopped early.
+ * Trains `model` (compiled here with the head's optimizer) on xs with mini-batches in a seeded
+ * order, so a run can be repeated; returns whether it was stopped early. Leaves xs to the caller.
  */
-export async function fitHead(model: tf.LayersModel, head: HeadConfig, train: LabelledEmbeddings, validation: LabelledEmbeddings, numClasses: number, callbacks: FitCallbacks): Promise<boolean> {
-  const [rawXs, ys] = tensorsOf(train, numClasses);
-  const hasValidation = validation.embeddings.length > 0;
-  const [rawValXs, valYs] = hasValidation ? tensorsOf(validation, numClasses) : [undefined, undefined];
-  const { trainer, inputs } = trainingView(model, head);
-  const optimizer = makeOptimizer(head.optimizer, head.learningRate);
-  trainer.compile({ optimizer, loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  if (trainer !== model) model.compile({ optimizer, loss: 'categoricalCrossentropy' });
-  const xs = inputs(rawXs);
-  const valXs = rawValXs ? inputs(rawValXs) : undefined;
+export async function fitModel(model: tf.LayersModel, head: HeadConfig, xs: tf.Tensor, labels: number[], valXs: tf.Tensor | undefined, valLabels: number[], numClasses: number, callbacks: FitCallbacks): Promise<boolean> {
+  const ys = oneHot(labels, numClasses);
+  const valYs = valXs ? oneHot(valLabels, numClasses) : undefined;
+  model.compile({ optimizer: makeOptimizer(head.optimizer, head.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const rng = mulberry32(head.seed);
   try {
     for (let epoch = 0; epoch < head.epochs; epoch++) {
-      const [loss, acc] = await trainEpoch(trainer, xs, ys, head.batchSize, rng);
+      const [loss, acc] = await trainEpoch(model, xs, ys, head.batchSize, rng);
       const logs: EpochLogs = { loss, acc };
-      if (valXs && valYs) [logs.valLoss, logs.valAcc] = await measure(trainer, valXs, valYs);
+      if (valXs && valYs) [logs.valLoss, logs.valAcc] = await measure(model, valXs, valYs);
       await callbacks.onEpochEnd(epoch, logs);
       await yieldToEvents();
       if (callbacks.shouldStop()) return epoch < head.epochs - 1;
     }
     return false;
   } finally {
+    tf.dispose([ys, ...(valYs ? [valYs] : [])]);
+  }
+}
+
+/** Trains the head on cached embeddings (see trainingView); returns whether it was stopped early. */
+export async function fitHead(model: tf.LayersModel, head: HeadConfig, train: LabelledEmbeddings, validation: LabelledEmbeddings, numClasses: number, callbacks: FitCallbacks): Promise<boolean> {
+  const { trainer, inputs } = trainingView(model, head);
+  const [xs, valXs] = tf.tidy(() => [inputs(stackEmbeddings(train.embeddings)), validation.embeddings.length > 0 ? inputs(stackEmbeddings(validation.embeddings)) : undefined]);
+  try {
+    const stopped = await fitModel(trainer, head, xs, train.labels, valXs, validation.labels, numClasses, callbacks);
+    // The head itself is saved and disposed with an optimizer like the one that trained it.
+    if (trainer !== model) model.compile({ optimizer: trainer.optimizer, loss: 'categoricalCrossentropy' });
+    return stopped;
+  } finally {
     // The training view shares the head's layers: releasing it leaves their weights to `model`.
     if (trainer !== model) trainer.dispose();
-    tf.dispose([...new Set([rawXs, xs, ys, ...(rawValXs ? [rawValXs] : []), ...(valXs ? [valXs] : []), ...(valYs ? [valYs] : [])])]);
+    tf.dispose([xs, ...(valXs ? [valXs] : [])]);
   }
 }
 
@@ -144,19 +150,24 @@ export function argmax(values: ArrayLike<number>): number {
   return best;
 }
 
-/** Accuracy and confusion matrix on the validation set. */
-export function evaluate(model: tf.LayersModel, validation: LabelledEmbeddings & { imageIds: string[] }, numClasses: number): Evaluation {
+/** Accuracy and confusion matrix from each validation example's class probabilities. */
+export function evaluateProbabilities(probabilities: ArrayLike<number>[], labels: number[], imageIds: string[], numClasses: number): Evaluation {
   const confusion = Array.from({ length: numClasses }, () => new Array<number>(numClasses).fill(0));
   const cellImages = Array.from({ length: numClasses }, () => Array.from({ length: numClasses }, () => [] as string[]));
-  const predictions = predictProbabilities(model, validation.embeddings).map(argmax);
+  const predictions = probabilities.map(argmax);
   let correct = 0;
   predictions.forEach((predicted, n) => {
-    const actual = validation.labels[n];
+    const actual = labels[n];
     confusion[actual][predicted]++;
-    cellImages[actual][predicted].push(validation.imageIds[n]);
+    cellImages[actual][predicted].push(imageIds[n]);
     if (actual === predicted) correct++;
   });
   return { valAccuracy: predictions.length ? correct / predictions.length : NaN, confusion, cellImages };
+}
+
+/** Accuracy and confusion matrix of a head on the validation set's embeddings. */
+export function evaluate(model: tf.LayersModel, validation: LabelledEmbeddings & { imageIds: string[] }, numClasses: number): Evaluation {
+  return evaluateProbabilities(predictProbabilities(model, validation.embeddings), validation.labels, validation.imageIds, numClasses);
 }
 
 /** Disposes a model and its optimizer (model.dispose() leaves the optimizer's tensors). */

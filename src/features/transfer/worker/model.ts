@@ -32,7 +32,7 @@ export function truncate(full: tf.LayersModel): tf.LayersModel {
     throw new ModelInvalid(`no layer ${TRUNCATION_LAYER}`);
   }
   const input = full.inputs[0].shape;
-  const output = layer.output as tf.SymbolicTensor;
+  const output = layer.getOutputAt(0) as tf.SymbolicTensor; // node 0: the pretrained graph itself
   if (!sameShape(input, [IMAGE_SIZE, IMAGE_SIZE, 3]) || !sameShape(output.shape, EMBEDDING_SHAPE)) {
     throw new ModelInvalid(`unexpected shapes ${JSON.stringify(input)} → ${JSON.stringify(output.shape)}`);
   }

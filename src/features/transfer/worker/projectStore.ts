@@ -21,6 +21,10 @@ export interface ProjectRecord {
   head: HeadConfig;
   /** class names the saved head was trained on, in output order; null without a trained head */
   trainedLabels: string[] | null;
+  /** the base layer whose output feeds the saved classifier (absent: conv_pw_13_relu, a head only) */
+  trainedCut?: string;
+  /** the settings it was trained with */
+  trainedConfig?: HeadConfig;
 }
 
 export interface StoredImageRecord {

@@ -3,15 +3,26 @@
  * cached embeddings, the trained head, and the jobs (train, predict) the page asks for.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ClassRef, FromWorker, RestoredClass, TransferToWorker } from '../../../worker/protocol';
-import type { HeadConfig } from '../meta';
+import type { ClassRef, FromWorker, RestoredClass, TrainPhase, TrainRun, TransferToWorker } from '../../../worker/protocol';
+import { TRUNCATION_LAYER, type HeadConfig } from '../meta';
 import { combine, exportClassifier, importClassifier, metadataFor } from './classifierFile';
+import { buildDatasetZip, DATASET_ZIP_NAME, DatasetRefused, loadDataset } from './datasetZip';
 import { decodeImage, ImageRejected } from './decode';
 import { embedImages, preprocess } from './embed';
-import { buildHead, disposeModel, evaluate, fitHead, predictProbabilities } from './head';
+import { buildTail, cutLayerFor, fineTune, lowerModel, predictImages } from './finetune';
+import { buildHead, disposeModel, evaluateProbabilities, fitHead, predictProbabilities, type FitCallbacks } from './head';
 import { loadBaseModel, ModelInvalid, type BaseModel } from './model';
 import * as project from './projectStore';
 import { splitByClass, type Example } from './split';
+import { predictTinyVgg, trainTinyVgg } from './vgg';
+
+interface Trained {
+  tail: tf.LayersModel;
+  /** the base layer whose output feeds `tail`: TRUNCATION_LAYER for a head on the embeddings */
+  cut: string;
+  labels: string[];
+  config: HeadConfig;
+}
 
 interface StoredImage {
   /** 224 × 224 × 3 RGB */
@@ -24,8 +35,12 @@ export class TransferStudio {
   private base: BaseModel | null = null;
   private loading: Promise<BaseModel | null> | null = null;
   private readonly images = new Map<string, StoredImage>();
-  /** the head trained here, and the class names it was trained on */
-  private head: { model: tf.LayersModel; labels: string[]; config: HeadConfig } | null = null;
+  /** the classifier trained here (or restored): the base up to `cut`, then `tail` (the head, or fine-tuned blocks + head) */
+  private trained: Trained | null = null;
+  /** the Tiny VGG trained from scratch for comparison */
+  private scratch: tf.LayersModel | null = null;
+  /** the frozen base up to each cut layer in use */
+  private readonly lowers = new Map<string, tf.LayersModel>();
   /** a classifier imported from files (base + head in one), used for predictions instead */
   private imported: { model: tf.LayersModel; labels: string[] } | null = null;
   private job: { id: number; stop: boolean } | null = null;
@@ -49,6 +64,8 @@ export class TransferStudio {
         return;
       case 'transfer/train':
         return this.train(message.jobId, message.classes, message.head);
+      case 'transfer/trainScratch':
+        return this.trainScratch(message.jobId, message.classes, message.head);
       case 'transfer/stop':
         if (this.job?.id === message.jobId) this.job.stop = true;
         return;
@@ -62,6 +79,8 @@ export class TransferStudio {
         return this.exportModel();
       case 'transfer/importModel':
         return this.importModel(message.files);
+      case 'transfer/exportDataset':
+        return this.exportDataset(message.classes, message.head);
       case 'transfer/measureRawPredict':
         return this.measureRawPredict(message.batches);
     }
@@ -77,6 +96,7 @@ export class TransferStudio {
         const loaded = await loadBaseModel(source, (progress) => this.post({ type: 'transfer/modelStatus', status: 'loading', progress }));
         if (this.base) {
           this.base.full.dispose();
+          this.lowers.clear();
           this.images.forEach((image) => delete image.embedding);
         }
         this.base = loaded;
@@ -117,6 +137,7 @@ export class TransferStudio {
     const progress = (embedded: number) =>
       this.post({
         type: 'transfer/trainProgress',
+        run: 'transfer',
         jobId,
         phase: 'embedding',
         epoch: 0,
@@ -137,35 +158,71 @@ export class TransferStudio {
     return { embeddings: usable.map((e) => this.images.get(e.imageId)!.embedding!), labels: usable.map((e) => e.label), imageIds: usable.map((e) => e.imageId) };
   }
 
+  private pictures(examples: Example[]) {
+    const usable = examples.filter((example) => this.images.has(example.imageId));
+    return { images: usable.map((e) => this.images.get(e.imageId)!.rgb), labels: usable.map((e) => e.label), imageIds: usable.map((e) => e.imageId) };
+  }
+
+  private lower(base: BaseModel, cut: string): tf.LayersModel {
+    if (!this.lowers.has(cut)) this.lowers.set(cut, lowerModel(base.full, cut));
+    return this.lowers.get(cut)!;
+  }
+
+  /** The classes' images still present; an error code when training cannot start. */
+  private check(classes: ClassRef[], jobId: number): string[][] | null {
+    const present = classes.map((c) => c.imageIds.filter((id) => this.images.has(id)));
+    if (classes.length < 2) this.post({ type: 'transfer/error', code: 'tooFewClasses', jobId });
+    else if (present.some((ids) => ids.length === 0)) this.post({ type: 'transfer/error', code: 'emptyClass', jobId });
+    else return present;
+    return null;
+  }
+
+  private callbacks(run: TrainRun, jobId: number, phase: TrainPhase, firstEpoch: number, epochs: number, started: number, job: { stop: boolean }): FitCallbacks {
+    return {
+      onEpochEnd: (epoch, logs) =>
+        this.post({ type: 'transfer/trainProgress', run, jobId, phase, epoch: firstEpoch + epoch + 1, epochs, logs, elapsedMs: performance.now() - started }),
+      shouldStop: () => job.stop,
+    };
+  }
+
   private async train(jobId: number, classes: ClassRef[], head: HeadConfig): Promise<void> {
     const started = performance.now();
-    if (classes.length < 2) return this.post({ type: 'transfer/error', code: 'tooFewClasses', jobId });
-    if (classes.some((c) => c.imageIds.filter((id) => this.images.has(id)).length === 0)) return this.post({ type: 'transfer/error', code: 'emptyClass', jobId });
+    const present = this.check(classes, jobId);
+    if (!present) return;
     const base = this.base ?? (await this.loading);
     if (!base) return this.post({ type: 'transfer/error', code: 'noModel', jobId });
-    this.job = { id: jobId, stop: false };
-    const job = this.job;
+    const job = (this.job = { id: jobId, stop: false });
     try {
-      const embeddedImages = await this.embedMissing(base, classes.flatMap((c) => c.imageIds), jobId, started);
+      const embeddedImages = await this.embedMissing(base, present.flat(), jobId, started);
       const embedDone = performance.now();
-      const split = splitByClass(classes.map((c) => c.imageIds.filter((id) => this.images.has(id))), head.validationSplit, head.seed);
-      const train = this.labelled(split.train);
+      const split = splitByClass(present, head.validationSplit, head.seed);
       const validation = this.labelled(split.validation);
-      disposeModel(this.head?.model ?? null);
-      this.head = null;
+      this.disposeTrained();
+      const fineTuning = head.fineTuneBlocks > 0 && head.fineTuneEpochs > 0;
+      const epochs = head.epochs + (fineTuning ? head.fineTuneEpochs : 0);
       const model = buildHead(head, classes.length);
-      const stopped = await fitHead(model, head, train, validation, classes.length, {
-        onEpochEnd: (epoch, logs) =>
-          this.post({ type: 'transfer/trainProgress', jobId, phase: 'training', epoch: epoch + 1, epochs: head.epochs, logs, elapsedMs: performance.now() - started }),
-        shouldStop: () => job.stop,
-      });
+      let stopped = await fitHead(model, head, this.labelled(split.train), validation, classes.length, this.callbacks('transfer', jobId, 'training', 0, epochs, started, job));
+      let trained: Trained = { tail: model, cut: TRUNCATION_LAYER, labels: classes.map((c) => c.name), config: head };
+      let probabilities: Float32Array[];
+      if (fineTuning && !stopped) {
+        const cut = cutLayerFor(head.fineTuneBlocks);
+        trained = { ...trained, tail: buildTail(base.full, head.fineTuneBlocks, model), cut };
+        disposeModel(model);
+        this.post({ type: 'transfer/trainProgress', run: 'transfer', jobId, phase: 'fineTuning', epoch: head.epochs, epochs, elapsedMs: performance.now() - started });
+        const baseNames = new Set(base.full.layers.map((layer) => layer.name));
+        const callbacks = this.callbacks('transfer', jobId, 'fineTuning', head.epochs, epochs, started, job);
+        stopped = await fineTune(this.lower(base, cut), trained.tail, head, baseNames, this.pictures(split.train), this.pictures(split.validation), classes.length, callbacks);
+        probabilities = await predictImages(this.lower(base, cut), trained.tail, this.pictures(split.validation).images);
+      } else {
+        probabilities = predictProbabilities(model, validation.embeddings);
+      }
       const trainMs = performance.now() - embedDone;
-      const evaluation = evaluate(model, validation, classes.length);
-      this.head = { model, labels: classes.map((c) => c.name), config: head };
+      const evaluation = evaluateProbabilities(probabilities, validation.labels, validation.imageIds, classes.length);
+      this.trained = trained;
       this.imported = null;
-      await this.saveHead(classes, head);
+      await this.saveTrained(classes, head);
       const timings = { embeddedImages, embedMs: embedDone - started, trainMs };
-      this.post({ type: 'transfer/trainDone', jobId, phase: stopped ? 'stopped' : 'done', evaluation, elapsedMs: performance.now() - started, timings });
+      this.post({ type: 'transfer/trainDone', run: 'transfer', jobId, phase: stopped ? 'stopped' : 'done', evaluation, elapsedMs: performance.now() - started, timings, fineTunedBlocks: trained.cut === TRUNCATION_LAYER ? 0 : head.fineTuneBlocks });
     } catch (error) {
       this.post({ type: 'transfer/error', code: 'trainFailed', jobId, detail: String(error) });
     } finally {
@@ -173,9 +230,46 @@ export class TransferStudio {
     }
   }
 
+  /** The contrast: a Tiny VGG from random weights on the same images, split and settings (no base model needed). */
+  private async trainScratch(jobId: number, classes: ClassRef[], head: HeadConfig): Promise<void> {
+    const started = performance.now();
+    const present = this.check(classes, jobId);
+    if (!present) return;
+    const job = (this.job = { id: jobId, stop: false });
+    try {
+      await this.backendReady();
+      const split = splitByClass(present, head.validationSplit, head.seed);
+      const validation = this.pictures(split.validation);
+      disposeModel(this.scratch);
+      this.scratch = null;
+      const callbacks = this.callbacks('scratch', jobId, 'training', 0, head.epochs, started, job);
+      const { model, stopped } = await trainTinyVgg(head, this.pictures(split.train), validation, classes.length, callbacks);
+      this.scratch = model;
+      const evaluation = evaluateProbabilities(predictTinyVgg(model, validation.images), validation.labels, validation.imageIds, classes.length);
+      const elapsedMs = performance.now() - started;
+      this.post({ type: 'transfer/trainDone', run: 'scratch', jobId, phase: stopped ? 'stopped' : 'done', evaluation, elapsedMs, timings: { embeddedImages: 0, embedMs: 0, trainMs: elapsedMs }, fineTunedBlocks: 0 });
+    } catch (error) {
+      this.post({ type: 'transfer/error', code: 'trainFailed', jobId, detail: String(error) });
+    } finally {
+      if (this.job === job) this.job = null;
+    }
+  }
+
+  private disposeTrained(): void {
+    if (this.trained) disposeModel(this.trained.tail);
+    this.trained = null;
+  }
+
+  /** Class probabilities of one image with the trained classifier. */
+  private async classify(trained: Trained, base: BaseModel, rgb: Uint8Array): Promise<Float32Array> {
+    if (trained.cut !== TRUNCATION_LAYER) return (await predictImages(this.lower(base, trained.cut), trained.tail, [rgb]))[0];
+    const [embedding] = await embedImages(base.truncated, [rgb]);
+    return predictProbabilities(trained.tail, [embedding])[0];
+  }
+
   private async predict(requestId: number, file: Blob): Promise<void> {
-    const base = this.base;
-    const classifier = this.imported ?? this.head;
+    const base = this.base ?? (await this.loading);
+    const classifier = this.imported ?? this.trained;
     if (!classifier || (!this.imported && !base)) return this.post({ type: 'transfer/error', code: 'noModel', requestId });
     try {
       const { rgb } = await decodeImage(file);
@@ -184,8 +278,7 @@ export class TransferStudio {
         const model = this.imported.model;
         probabilities = tf.tidy(() => (model.predict(preprocess([rgb])) as tf.Tensor).dataSync() as Float32Array).slice();
       } else {
-        const [embedding] = await embedImages(base!.truncated, [rgb]);
-        [probabilities] = predictProbabilities(this.head!.model, [embedding]);
+        probabilities = await this.classify(this.trained!, base!, rgb);
       }
       this.post({ type: 'transfer/prediction', requestId, probabilities, labels: classifier.labels });
     } catch (error) {
@@ -193,17 +286,20 @@ export class TransferStudio {
     }
   }
 
-  private async saveProject(classes: ClassRef[], head: HeadConfig): Promise<void> {
-    const trainedLabels = this.head?.labels ?? null;
-    await project.saveProject({ classes, head, trainedLabels }).catch(() => undefined);
+  private record(classes: ClassRef[], head: HeadConfig): project.ProjectRecord {
+    return { classes, head, trainedLabels: this.trained?.labels ?? null, trainedCut: this.trained?.cut, trainedConfig: this.trained?.config };
   }
 
-  private async saveHead(classes: ClassRef[], head: HeadConfig): Promise<void> {
+  private async saveProject(classes: ClassRef[], head: HeadConfig): Promise<void> {
+    await project.saveProject(this.record(classes, head)).catch(() => undefined);
+  }
+
+  private async saveTrained(classes: ClassRef[], head: HeadConfig): Promise<void> {
     try {
-      await this.head!.model.save(project.HEAD_URL);
-      await project.saveProject({ classes, head, trainedLabels: this.head!.labels });
+      await this.trained!.tail.save(project.HEAD_URL);
+      await project.saveProject(this.record(classes, head));
     } catch {
-      // Saving is a convenience: the trained head still works in this session.
+      // Saving is a convenience: the trained classifier still works in this session.
     }
   }
 
@@ -228,8 +324,8 @@ export class TransferStudio {
     let trainedLabels: string[] | null = null;
     if (saved.trainedLabels) {
       try {
-        const model = await tf.loadLayersModel(project.HEAD_URL);
-        this.head = { model, labels: saved.trainedLabels, config: saved.head };
+        const tail = await tf.loadLayersModel(project.HEAD_URL);
+        this.trained = { tail, cut: saved.trainedCut ?? TRUNCATION_LAYER, labels: saved.trainedLabels, config: saved.trainedConfig ?? saved.head };
         trainedLabels = saved.trainedLabels;
       } catch {
         trainedLabels = null;
@@ -240,9 +336,12 @@ export class TransferStudio {
 
   private async exportModel(): Promise<void> {
     const base = this.base;
-    if (!base || !this.head) return this.post({ type: 'transfer/error', code: 'noModel' });
+    const trained = this.trained;
+    if (!base || !trained) return this.post({ type: 'transfer/error', code: 'noModel' });
     try {
-      const files = await exportClassifier(combine(base.truncated, this.head.model), metadataFor(this.head.labels, this.head.config));
+      const lower = trained.cut === TRUNCATION_LAYER ? base.truncated : this.lower(base, trained.cut);
+      const fineTunedBlocks = trained.cut === TRUNCATION_LAYER ? 0 : trained.config.fineTuneBlocks;
+      const files = await exportClassifier(combine(lower, trained.tail), metadataFor(trained.labels, trained.config, fineTunedBlocks));
       this.post({ type: 'transfer/modelExported', files });
     } catch (error) {
       this.post({ type: 'transfer/error', code: 'exportFailed', detail: String(error) });
@@ -258,6 +357,18 @@ export class TransferStudio {
       this.post({ type: 'transfer/modelImported', labels: metadata.labels });
     } catch (error) {
       this.post({ type: 'transfer/error', code: 'importFailed', detail: String(error) });
+    }
+  }
+
+  /** The image set as a zip of the stored JPEGs with train.py; images missing from the store are skipped and counted. */
+  private async exportDataset(classes: ClassRef[], head: HeadConfig): Promise<void> {
+    try {
+      const { dataset, images, skipped } = await loadDataset(classes, (id) => project.loadImage(id).catch(() => undefined));
+      const blob = new Blob([buildDatasetZip(dataset, head)], { type: 'application/zip' });
+      this.post({ type: 'transfer/datasetExported', name: DATASET_ZIP_NAME, blob, images, skipped });
+    } catch (error) {
+      if (error instanceof DatasetRefused) this.post({ type: 'transfer/error', code: error.code, detail: error.className });
+      else this.post({ type: 'transfer/error', code: 'datasetFailed', detail: String(error) });
     }
   }
 

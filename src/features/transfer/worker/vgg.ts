@@ -1,0 +1,72 @@
+/**
+ * The from-scratch contrast: a Tiny VGG (as in CNN Explainer) with random initial weights, trained
+ * on the same images, split and settings as the transfer run. Images are scaled to 64 × 64:
+ * conv 3×3 (10, ReLU) ×2 → max-pool 2 → conv 3×3 (10, ReLU) ×2 → max-pool 2 → flatten → softmax.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { HeadConfig } from '../meta';
+import { preprocess } from './embed';
+import { fitModel, type FitCallbacks } from './head';
+
+export const VGG_INPUT_SIZE = 64;
+export const VGG_FILTERS = 10;
+
+export function buildTinyVgg(numClasses: number, seed: number): tf.Sequential {
+  const model = tf.sequential({ name: 'tiny_vgg' });
+  const conv = (n: number, first = false) =>
+    tf.layers.conv2d({
+      ...(first ? { inputShape: [VGG_INPUT_SIZE, VGG_INPUT_SIZE, 3] } : {}),
+      filters: VGG_FILTERS,
+      kernelSize: 3,
+      activation: 'relu',
+      kernelInitializer: tf.initializers.heNormal({ seed: seed + n }),
+      name: `conv_${n}`,
+    });
+  model.add(conv(1, true));
+  model.add(conv(2));
+  model.add(tf.layers.maxPooling2d({ poolSize: 2, name: 'max_pool_1' }));
+  model.add(conv(3));
+  model.add(conv(4));
+  model.add(tf.layers.maxPooling2d({ poolSize: 2, name: 'max_pool_2' }));
+  model.add(tf.layers.flatten({ name: 'flatten' }));
+  model.add(tf.layers.dense({ units: numClasses, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 5 }), name: 'output' }));
+  return model;
+}
+
+/** RGB 224² images → the Tiny VGG's inputs [n, 64, 64, 3] in [−1, 1] (the caller disposes). */
+export function vggInputs(images: Uint8Array[]): tf.Tensor4D {
+  if (images.length === 0) return tf.zeros([0, VGG_INPUT_SIZE, VGG_INPUT_SIZE, 3]);
+  return tf.tidy(() => {
+    const parts: tf.Tensor4D[] = [];
+    for (let start = 0; start < images.length; start += 32) {
+      parts.push(tf.image.resizeBilinear(preprocess(images.slice(start, start + 32)), [VGG_INPUT_SIZE, VGG_INPUT_SIZE], true));
+    }
+    return parts.length === 1 ? parts[0] : tf.concat(parts);
+  });
+}
+
+export interface ScratchData {
+  images: Uint8Array[];
+  labels: number[];
+}
+
+/** Trains a new Tiny VGG with the head's optimizer, learning rate, epochs and batch size; returns it and whether it was stopped. */
+export async function trainTinyVgg(head: HeadConfig, train: ScratchData, validation: ScratchData, numClasses: number, callbacks: FitCallbacks): Promise<{ model: tf.Sequential; stopped: boolean }> {
+  const model = buildTinyVgg(numClasses, head.seed);
+  const xs = vggInputs(train.images);
+  const valXs = validation.images.length > 0 ? vggInputs(validation.images) : undefined;
+  try {
+    const stopped = await fitModel(model, head, xs, train.labels, valXs, validation.labels, numClasses, callbacks);
+    return { model, stopped };
+  } finally {
+    tf.dispose([xs, ...(valXs ? [valXs] : [])]);
+  }
+}
+
+/** Class probabilities for 224² RGB images. */
+export function predictTinyVgg(model: tf.LayersModel, images: Uint8Array[]): Float32Array[] {
+  if (images.length === 0) return [];
+  const data = tf.tidy(() => (model.predict(vggInputs(images)) as tf.Tensor).dataSync() as Float32Array);
+  const classes = data.length / images.length;
+  return images.map((_, n) => data.slice(n * classes, (n + 1) * classes));
+}
