@@ -52,6 +52,6 @@ test.describe('fine-tuning and the from-scratch comparison', () => {
     expect(Number(await page.getByTestId('transfer-val-accuracy').textContent())).toBe(accuracy);
     // Both runs' curves are drawn side by side: one line per series in each chart.
     await expect(page.getByTestId('scratch-charts').locator('.recharts-line')).toHaveCount(4);
-    await expect(page.locator('.scratch-comparison .side-by-side > div').first().locator('.recharts-line')).toHaveCount(4);
+    await expect(page.getByTestId('transfer-charts').locator('.recharts-line')).toHaveCount(4);
   });
 });

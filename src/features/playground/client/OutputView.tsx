@@ -13,7 +13,7 @@ import { HeatmapCanvas } from './HeatmapCanvas';
 import { LossChart } from './LossChart';
 import type { LossPoint } from './lossHistory';
 import type { DatasetView } from './usePlayground';
-import { useThrottled } from './useThrottled';
+import { useThrottled } from '../../../client/useThrottled';
 
 const SIZE = 300;
 

@@ -14,7 +14,7 @@ import { OutputView } from './OutputView';
 import { phaseSequence } from './phases';
 import { Toolbar } from './Toolbar';
 import type { PlaygroundController } from './usePlayground';
-import { useThrottled } from './useThrottled';
+import { useThrottled } from '../../../client/useThrottled';
 import { Walkthrough } from './Walkthrough';
 
 // Re-render only when their own props change (not on every snapshot).

@@ -1,9 +1,8 @@
 /**
  * Transfer vs from scratch: the same images, split and settings train a Tiny VGG from random
- * weights; both runs' curves side by side on the same scales, and their validation accuracies.
+ * weights; the two runs' validation accuracy and time (CurvesPanel draws their curves side by side).
  */
 import { useI18n } from '../../../i18n/I18nProvider';
-import { TrainingCharts } from './TrainingCharts';
 import type { TrainingView } from './useTransfer';
 
 interface Props {
@@ -19,10 +18,6 @@ const accuracy = (view: TrainingView | null) => (view?.evaluation && Number.isFi
 
 export function ScratchComparison({ transfer, scratch, canTrain, running, onTrain, onStop }: Props) {
   const { t } = useI18n();
-  const histories = [transfer?.history ?? [], scratch?.history ?? []];
-  const maxLoss = Math.max(0.1, ...histories.flat().flatMap((logs) => [logs.loss, logs.valLoss ?? 0]).filter(Number.isFinite));
-  const lossDomain: [number, number] = [0, Math.ceil(maxLoss * 10) / 10];
-  const epochs = Math.max(1, ...histories.map((history) => history.length));
   return (
     <section className="scratch-comparison" aria-label={t('transfer.scratch.title')}>
       <h2>{t('transfer.scratch.title')}</h2>
@@ -50,16 +45,6 @@ export function ScratchComparison({ transfer, scratch, canTrain, running, onTrai
           </tr>
         </tbody>
       </table>
-      <div className="side-by-side">
-        <div>
-          <h3>{t('transfer.scratch.transferRun')}</h3>
-          <TrainingCharts history={transfer?.history ?? []} fineTuneFrom={transfer?.fineTuneFrom ?? null} lossDomain={lossDomain} epochs={epochs} />
-        </div>
-        <div data-testid="scratch-charts">
-          <h3>{t('transfer.scratch.scratchRun')}</h3>
-          <TrainingCharts history={scratch?.history ?? []} fineTuneFrom={null} lossDomain={lossDomain} epochs={epochs} />
-        </div>
-      </div>
     </section>
   );
 }

@@ -1,8 +1,25 @@
-/** Loss and accuracy per epoch, train and validation, drawn while training runs. */
-import { memo } from 'react';
+/**
+ * Loss and accuracy per epoch, train and validation, drawn while training runs. Redrawn at most
+ * every CHART_REFRESH_MS (a fast head can finish dozens of epochs a second; every recharts redraw
+ * costs the main thread).
+ */
+import { memo, useEffect, useMemo, useState } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { useThrottled } from '../../../client/useThrottled';
 import { useI18n } from '../../../i18n/I18nProvider';
 import type { EpochLogs } from '../../../worker/protocol';
+
+/** False until `delayMs` after mounting: charts mount one per task, each well under 50 ms. */
+function useMountDelay(delayMs: number): boolean {
+  const [ready, setReady] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setReady(true), delayMs);
+    return () => clearTimeout(timer);
+  }, [delayMs]);
+  return ready;
+}
+
+const CHART_HEIGHT = 160;
 
 interface ChartProps {
   title: string;
@@ -11,13 +28,16 @@ interface ChartProps {
   domain?: [number, number];
   epochs?: number;
   marker: { epoch: number; label: string } | null;
+  mountDelayMs: number;
 }
 
-function Chart({ title, data, keys, domain, epochs, marker }: ChartProps) {
+function Chart({ title, data, keys, domain, epochs, marker, mountDelayMs }: ChartProps) {
+  const ready = useMountDelay(mountDelayMs);
   return (
     <figure className="training-chart" aria-label={title} role="img">
       <figcaption>{title}</figcaption>
-      <ResponsiveContainer width="100%" height={160}>
+      {!ready ? <div style={{ height: CHART_HEIGHT }} /> : (
+      <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <LineChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
           <CartesianGrid strokeDasharray="3 3" stroke="#e5e5e5" />
           <XAxis dataKey="epoch" type="number" domain={[1, epochs ?? 'dataMax']} allowDecimals={false} fontSize={10} />
@@ -30,6 +50,7 @@ function Chart({ title, data, keys, domain, epochs, marker }: ChartProps) {
           ))}
         </LineChart>
       </ResponsiveContainer>
+      )}
     </figure>
   );
 }
@@ -42,16 +63,21 @@ interface Props {
   lossDomain?: [number, number];
   /** x-axis length, to compare runs side by side */
   epochs?: number;
+  /** when the first chart mounts (the second follows a task later) */
+  mountDelayMs?: number;
 }
 
-export const TrainingCharts = memo(function TrainingCharts({ history, fineTuneFrom = null, lossDomain, epochs }: Props) {
+const CHART_REFRESH_MS = 400;
+
+export const TrainingCharts = memo(function TrainingCharts({ history, fineTuneFrom = null, lossDomain, epochs, mountDelayMs = 0 }: Props) {
   const { t } = useI18n();
-  const data = history.map((logs, n) => ({ epoch: n + 1, ...logs }));
+  const shown = useThrottled(history, CHART_REFRESH_MS);
+  const data = useMemo(() => shown.map((logs, n) => ({ epoch: n + 1, ...logs })), [shown]);
   const marker = fineTuneFrom !== null ? { epoch: fineTuneFrom + 0.5, label: t('transfer.chart.fineTuning') } : null;
   return (
     <div className="training-charts">
-      <Chart title={t('transfer.chart.loss')} data={data} domain={lossDomain} epochs={epochs} marker={marker} keys={[['loss', t('transfer.chart.train'), '#555'], ['valLoss', t('transfer.chart.validation'), '#0877bd']]} />
-      <Chart title={t('transfer.chart.accuracy')} data={data} domain={[0, 1]} epochs={epochs} marker={marker} keys={[['acc', t('transfer.chart.train'), '#555'], ['valAcc', t('transfer.chart.validation'), '#0877bd']]} />
+      <Chart title={t('transfer.chart.loss')} data={data} domain={lossDomain} epochs={epochs} marker={marker} mountDelayMs={mountDelayMs} keys={[['loss', t('transfer.chart.train'), '#555'], ['valLoss', t('transfer.chart.validation'), '#0877bd']]} />
+      <Chart title={t('transfer.chart.accuracy')} data={data} domain={[0, 1]} epochs={epochs} marker={marker} mountDelayMs={mountDelayMs + 50} keys={[['acc', t('transfer.chart.train'), '#555'], ['valAcc', t('transfer.chart.validation'), '#0877bd']]} />
     </div>
   );
 });

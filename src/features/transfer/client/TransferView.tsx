@@ -12,7 +12,7 @@ import { ShowCode } from './ShowCode';
 import { ModelPanel } from './ModelPanel';
 import { PredictPanel } from './PredictPanel';
 import { ScratchComparison } from './ScratchComparison';
-import { TrainingCharts } from './TrainingCharts';
+import { CurvesPanel } from './CurvesPanel';
 import { TrainPanel } from './TrainPanel';
 import { useTransfer } from './useTransfer';
 import './transfer.css';
@@ -77,7 +77,7 @@ export function TransferView() {
       </section>
       <TrainPanel head={state.head} training={training} canTrain={canTrain && !running} onHead={actions.setHead} onTrain={actions.train} onStop={actions.stop} />
       <ShowCode head={state.head} classNames={codeNames} imagesPerClass={codeCounts} />
-      {training && training.history.length > 0 && <TrainingCharts history={training.history} fineTuneFrom={training.fineTuneFrom} />}
+      <CurvesPanel transfer={training} scratch={state.scratch} />
       {evaluation && <EvaluationPanel evaluation={evaluation.evaluation} classNames={evaluation.classNames} classes={classes} />}
       <ScratchComparison transfer={training} scratch={state.scratch} canTrain={canTrainScratch} running={running} onTrain={actions.trainScratch} onStop={actions.stop} />
       <PredictPanel prediction={state.prediction} enabled={state.classifier !== null} onFile={actions.predict} />

@@ -2,7 +2,7 @@
  * The studio's page-side state: the model's status, the classes with their thumbnails, training
  * progress and curves, the evaluation and predictions. Images and training live in the worker.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useWorker } from '../../../client/WorkerProvider';
 import type { EpochLogs, Evaluation, FromWorker, ImageRejection, ModelStatus, TrainPhase, TrainTimings, TransferErrorCode } from '../../../worker/protocol';
 import { DEFAULT_HEAD, MAX_CLASSES, type HeadConfig } from '../meta';
@@ -137,7 +137,8 @@ export function useTransfer(defaultClassName: (n: number) => string) {
         return setAdding(message.done < message.total ? { classId: message.classId, done: message.done, total: message.total } : null);
       case 'transfer/trainProgress':
         if (message.jobId !== jobId.current) return;
-        return (message.run === 'scratch' ? setScratch : setTraining)((current) => advance(current, message));
+        // A transition: React renders the curves in slices that yield, so the page stays responsive.
+        return startTransition(() => (message.run === 'scratch' ? setScratch : setTraining)((current) => advance(current, message)));
       case 'transfer/trainDone':
         if (message.jobId !== jobId.current) return;
         if (message.run === 'scratch') return setScratch((current) => current && { ...current, phase: message.phase, elapsedMs: message.elapsedMs, evaluation: message.evaluation });
