@@ -141,10 +141,13 @@ export function useTransfer(defaultClassName: (n: number) => string) {
         return startTransition(() => (message.run === 'scratch' ? setScratch : setTraining)((current) => advance(current, message)));
       case 'transfer/trainDone':
         if (message.jobId !== jobId.current) return;
-        if (message.run === 'scratch') return setScratch((current) => current && { ...current, phase: message.phase, elapsedMs: message.elapsedMs, evaluation: message.evaluation });
-        setTraining((current) => current && { ...current, phase: message.phase, elapsedMs: message.elapsedMs, timings: message.timings, evaluation: message.evaluation });
-        setClassifier({ labels: classesRef.current.map((c) => c.name), source: 'trained' });
-        return setEvaluation({ evaluation: message.evaluation, classNames: classesRef.current.map((c) => c.name) });
+        // A transition too: the evaluation (up to a 20 × 20 confusion matrix) renders in slices.
+        return startTransition(() => {
+          if (message.run === 'scratch') return setScratch((current) => current && { ...current, phase: message.phase, elapsedMs: message.elapsedMs, evaluation: message.evaluation });
+          setTraining((current) => current && { ...current, phase: message.phase, elapsedMs: message.elapsedMs, timings: message.timings, evaluation: message.evaluation });
+          setClassifier({ labels: classesRef.current.map((c) => c.name), source: 'trained' });
+          setEvaluation({ evaluation: message.evaluation, classNames: classesRef.current.map((c) => c.name) });
+        });
       case 'transfer/prediction':
         return setPrediction((current) => (current && current.requestId === message.requestId ? { ...current, probabilities: message.probabilities, classNames: message.labels } : current));
       case 'transfer/projectRestored':
