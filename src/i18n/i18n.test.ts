@@ -5,6 +5,13 @@ import zhCore from './zh-CN.json';
 import zhMaths from './zh-CN.maths.json';
 import enTransfer from './en.transfer.json';
 import zhTransfer from './zh-CN.transfer.json';
+import enExplain from './en.explain.json';
+import zhExplain from './zh-CN.explain.json';
+import enReliability from './en.reliability.json';
+import zhReliability from './zh-CN.reliability.json';
+
+const EN = { ...enCore, ...enMaths, ...enTransfer, ...enExplain, ...enReliability } as Record<string, string>;
+const ZH = { ...zhCore, ...zhMaths, ...zhTransfer, ...zhExplain, ...zhReliability } as Record<string, string>;
 import { detectLocale, format, loadMessages } from './i18n';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -14,6 +21,8 @@ describe('locales', () => {
     ['core', enCore, zhCore],
     ['maths', enMaths, zhMaths],
     ['transfer', enTransfer, zhTransfer],
+    ['explain', enExplain, zhExplain],
+    ['reliability', enReliability, zhReliability],
   ];
   for (const [name, en, zh] of namespaces) {
     it(`${name}: Chinese has exactly the English keys, with the same placeholders`, () => {
@@ -26,8 +35,8 @@ describe('locales', () => {
   }
 
   it('Chinese strings are Chinese (not copied English) where the English has words', () => {
-    const all = { ...zhCore, ...zhMaths, ...zhTransfer } as Record<string, string>;
-    const english = { ...enCore, ...enMaths, ...enTransfer } as Record<string, string>;
+    const all = ZH;
+    const english = EN;
     const untranslated = Object.keys(english).filter((key) => /[A-Za-z]{4,}/.test(english[key].replace(/\{\w+\}/g, '')) && all[key] === english[key]);
     // Names that stay as they are in Chinese UIs.
     const allowed = new Set(['language.en', 'activation.relu', 'activation.tanh', 'activation.sigmoid', 'activation.leakyRelu']);
@@ -37,7 +46,7 @@ describe('locales', () => {
   it('loads Chinese lazily and falls back to nothing missing', async () => {
     const messages = await loadMessages('zh-CN');
     expect(messages['toolbar.pause']).toBe('暂停');
-    expect(Object.keys(messages).length).toBe(Object.keys({ ...enCore, ...enMaths, ...enTransfer }).length);
+    expect(Object.keys(messages).length).toBe(Object.keys(EN).length);
   });
 
   it('picks ?lang first, then the browser language, then English', () => {

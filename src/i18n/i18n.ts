@@ -6,17 +6,19 @@
 import enCore from './en.json';
 import enMaths from './en.maths.json';
 import enTransfer from './en.transfer.json';
+import enExplain from './en.explain.json';
+import enReliability from './en.reliability.json';
 
-const en = { ...enCore, ...enMaths, ...enTransfer };
+const en = { ...enCore, ...enMaths, ...enTransfer, ...enExplain, ...enReliability };
 
-export type MessageKey = keyof typeof enCore | keyof typeof enMaths | keyof typeof enTransfer;
+export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
 export const LOCALES = ['en', 'zh-CN'] as const;
 export type Locale = (typeof LOCALES)[number];
 
 type Namespace = { default: Partial<Messages> };
 const loaders: Record<Exclude<Locale, 'en'>, () => Promise<Namespace[]>> = {
-  'zh-CN': () => Promise.all([import('./zh-CN.json'), import('./zh-CN.maths.json'), import('./zh-CN.transfer.json')]),
+  'zh-CN': () => Promise.all([import('./zh-CN.json'), import('./zh-CN.maths.json'), import('./zh-CN.transfer.json'), import('./zh-CN.explain.json'), import('./zh-CN.reliability.json')]),
 };
 
 export async function loadMessages(locale: Locale): Promise<Messages> {

@@ -14,15 +14,9 @@ import { buildHead, disposeModel, evaluateProbabilities, fitHead, predictProbabi
 import { loadBaseModel, ModelInvalid, type BaseModel } from './model';
 import * as project from './projectStore';
 import { splitByClass, type Example } from './split';
+import { measureRawPredict } from './measure';
 import { predictTinyVgg, trainTinyVgg } from './vgg';
-
-interface Trained {
-  tail: tf.LayersModel;
-  /** the base layer whose output feeds `tail`: TRUNCATION_LAYER for a head on the embeddings */
-  cut: string;
-  labels: string[];
-  config: HeadConfig;
-}
+import type { StudioView, Trained } from './studioView';
 
 interface StoredImage {
   /** 224 × 224 × 3 RGB */
@@ -44,6 +38,22 @@ export class TransferStudio {
   /** a classifier imported from files (base + head in one), used for predictions instead */
   private imported: { model: tf.LayersModel; labels: string[] } | null = null;
   private job: { id: number; stop: boolean } | null = null;
+
+  /**
+   * Read access for features that only look (Grad-CAM, layer maps, the embedding map): they get
+   * this view and change nothing the studio owns.
+   */
+  view(): StudioView {
+    return {
+      base: async () => this.base ?? (await this.loading),
+      trained: () => this.trained,
+      scratch: () => this.scratch,
+      rgb: (imageId) => this.images.get(imageId)?.rgb,
+      embedding: (imageId) => this.images.get(imageId)?.embedding,
+      lower: (base, cut) => (cut === TRUNCATION_LAYER ? base.truncated : this.lower(base, cut)),
+      post: this.post,
+    };
+  }
 
   constructor(
     private readonly post: (message: FromWorker) => void,
@@ -81,8 +91,11 @@ export class TransferStudio {
         return this.importModel(message.files);
       case 'transfer/exportDataset':
         return this.exportDataset(message.classes, message.head);
-      case 'transfer/measureRawPredict':
-        return this.measureRawPredict(message.batches);
+      case 'transfer/measureRawPredict': {
+        const base = this.base ?? (await this.loading);
+        if (!base) return this.post({ type: 'transfer/error', code: 'noModel' });
+        return this.post({ type: 'transfer/rawPredictMeasured', ...(await measureRawPredict(base.truncated, message.batches)) });
+      }
     }
   }
 
@@ -370,23 +383,5 @@ export class TransferStudio {
       if (error instanceof DatasetRefused) this.post({ type: 'transfer/error', code: error.code, detail: error.className });
       else this.post({ type: 'transfer/error', code: 'datasetFailed', detail: String(error) });
     }
-  }
-
-  /** Benchmark: images/s of plain predict on the truncated base (batch 16, inputs already tensors). */
-  private async measureRawPredict(batches: number): Promise<void> {
-    const base = this.base ?? (await this.loading);
-    if (!base) return this.post({ type: 'transfer/error', code: 'noModel' });
-    const input = tf.randomUniform([16, 224, 224, 3], -1, 1);
-    const once = async () => {
-      const output = base.truncated.predict(input) as tf.Tensor;
-      await output.data();
-      output.dispose();
-    };
-    await once(); // warm-up: shader compilation, wasm set-up
-    const start = performance.now();
-    for (let n = 0; n < batches; n++) await once();
-    const seconds = (performance.now() - start) / 1000;
-    input.dispose();
-    this.post({ type: 'transfer/rawPredictMeasured', imagesPerSec: (batches * 16) / seconds, backend: tf.getBackend() });
   }
 }
