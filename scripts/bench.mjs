@@ -14,7 +14,7 @@
  *   transfer.trainLongTasks          main-thread tasks > 50 ms while that head trains, live curves drawn (target 0)
  *   transfer.backend                 the tfjs backend used
  */
-import { spawn } from 'node:child_process';
+import { preview } from 'vite';
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
@@ -30,14 +30,9 @@ const CONFIGS = {
   big: 'dataset=spiral&features=x1,x2,x1Squared,x2Squared,x1x2,sinX1,sinX2&hidden=8,8,8,8,8,8&activation=relu&batch=1&lr=0.03&reg=L2&regRate=0.001&ratio=50&noise=0',
 };
 
-function startServer() {
-  const server = spawn('npx', ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  return new Promise((resolve, reject) => {
-    server.stdout.on('data', (chunk) => {
-      if (String(chunk).includes(String(PORT))) resolve(server);
-    });
-    server.on('exit', (code) => reject(new Error(`vite preview exited with ${code}`)));
-  });
+/** `vite preview` of the build, in this process (so it always stops with the benchmark). */
+async function startServer() {
+  return preview({ preview: { host: '127.0.0.1', port: PORT, strictPort: true }, logLevel: 'warn' });
 }
 
 async function readNumber(page, testId) {
@@ -161,5 +156,5 @@ try {
   console.log(JSON.stringify(result));
 } finally {
   await browser.close();
-  server.kill();
+  await server.close();
 }

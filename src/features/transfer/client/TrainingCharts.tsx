@@ -4,7 +4,7 @@
  * costs the main thread).
  */
 import { memo, useEffect, useMemo, useState } from 'react';
-import { CartesianGrid, Legend, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useThrottled } from '../../../client/useThrottled';
 import { useI18n } from '../../../i18n/I18nProvider';
 import type { EpochLogs } from '../../../worker/protocol';
@@ -35,7 +35,13 @@ function Chart({ title, data, keys, domain, epochs, marker, mountDelayMs }: Char
   const ready = useMountDelay(mountDelayMs);
   return (
     <figure className="training-chart" aria-label={title} role="img">
-      <figcaption>{title}</figcaption>
+      <figcaption>
+        {title}
+        {/* A plain legend: recharts' own measures itself after each render, a second synchronous render. */}
+        <span className="chart-legend">
+          {keys.map(([key, name, color]) => <span key={key} style={{ color }}>— {name}</span>)}
+        </span>
+      </figcaption>
       {!ready ? <div style={{ height: CHART_HEIGHT }} /> : (
       <ResponsiveContainer width="100%" height={CHART_HEIGHT}>
         <LineChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: -16 }}>
@@ -43,7 +49,6 @@ function Chart({ title, data, keys, domain, epochs, marker, mountDelayMs }: Char
           <XAxis dataKey="epoch" type="number" domain={[1, epochs ?? 'dataMax']} allowDecimals={false} fontSize={10} />
           <YAxis fontSize={10} domain={domain ?? ['auto', 'auto']} />
           <Tooltip formatter={(value) => Number(value).toFixed(4)} />
-          <Legend wrapperStyle={{ fontSize: 11 }} />
           {marker && <ReferenceLine x={marker.epoch} stroke="#c2410c" strokeDasharray="4 2" label={{ value: marker.label, fontSize: 10, fill: '#c2410c', position: 'insideTopLeft' }} />}
           {keys.map(([key, name, color]) => (
             <Line key={key} dataKey={key} name={name} stroke={color} dot={false} isAnimationActive={false} connectNulls />
