@@ -1,10 +1,11 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { csp } from './scripts/csp.ts';
 import { sharedModels } from './scripts/sharedModels.ts';
 
 // https://vite.dev/config/
 export default defineConfig({
-  plugins: [react(), sharedModels()],
+  plugins: [react(), sharedModels(), csp()],
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   test: {
