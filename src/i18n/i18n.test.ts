@@ -9,9 +9,11 @@ import enExplain from './en.explain.json';
 import zhExplain from './zh-CN.explain.json';
 import enReliability from './en.reliability.json';
 import zhReliability from './zh-CN.reliability.json';
+import enClassroom from './en.classroom.json';
+import zhClassroom from './zh-CN.classroom.json';
 
-const EN = { ...enCore, ...enMaths, ...enTransfer, ...enExplain, ...enReliability } as Record<string, string>;
-const ZH = { ...zhCore, ...zhMaths, ...zhTransfer, ...zhExplain, ...zhReliability } as Record<string, string>;
+const EN = { ...enCore, ...enMaths, ...enTransfer, ...enExplain, ...enReliability, ...enClassroom } as Record<string, string>;
+const ZH = { ...zhCore, ...zhMaths, ...zhTransfer, ...zhExplain, ...zhReliability, ...zhClassroom } as Record<string, string>;
 import { detectLocale, format, loadMessages } from './i18n';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -23,6 +25,7 @@ describe('locales', () => {
     ['transfer', enTransfer, zhTransfer],
     ['explain', enExplain, zhExplain],
     ['reliability', enReliability, zhReliability],
+    ['classroom', enClassroom, zhClassroom],
   ];
   for (const [name, en, zh] of namespaces) {
     it(`${name}: Chinese has exactly the English keys, with the same placeholders`, () => {

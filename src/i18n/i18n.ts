@@ -8,8 +8,9 @@ import enMaths from './en.maths.json';
 import enTransfer from './en.transfer.json';
 import enExplain from './en.explain.json';
 import enReliability from './en.reliability.json';
+import enClassroom from './en.classroom.json';
 
-const en = { ...enCore, ...enMaths, ...enTransfer, ...enExplain, ...enReliability };
+const en = { ...enCore, ...enMaths, ...enTransfer, ...enExplain, ...enReliability, ...enClassroom };
 
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
@@ -18,7 +19,7 @@ export type Locale = (typeof LOCALES)[number];
 
 type Namespace = { default: Partial<Messages> };
 const loaders: Record<Exclude<Locale, 'en'>, () => Promise<Namespace[]>> = {
-  'zh-CN': () => Promise.all([import('./zh-CN.json'), import('./zh-CN.maths.json'), import('./zh-CN.transfer.json'), import('./zh-CN.explain.json'), import('./zh-CN.reliability.json')]),
+  'zh-CN': () => Promise.all([import('./zh-CN.json'), import('./zh-CN.maths.json'), import('./zh-CN.transfer.json'), import('./zh-CN.explain.json'), import('./zh-CN.reliability.json'), import('./zh-CN.classroom.json')]),
 };
 
 export async function loadMessages(locale: Locale): Promise<Messages> {
