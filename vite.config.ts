@@ -1,11 +1,44 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
 import { csp } from './scripts/csp.ts';
 import { sharedModels } from './scripts/sharedModels.ts';
 
 // https://vite.dev/config/
 export default defineConfig({
-  plugins: [react(), sharedModels(), csp()],
+  plugins: [
+    react(),
+    sharedModels(),
+    csp(),
+    // Offline-first: the service worker precaches the app shell (HTML, JS, CSS, the wasm binaries)
+    // and caches model files on first use; the base model is also kept in IndexedDB by the app.
+    VitePWA({
+      injectRegister: null, // registered in src/app/serviceWorker.ts (no inline script: CSP)
+      registerType: 'autoUpdate',
+      manifest: {
+        name: 'Neural Playground',
+        short_name: 'Neural Playground',
+        description: 'See neural networks learn, live, and teach one your own images, in the browser.',
+        start_url: '.',
+        display: 'standalone',
+        background_color: '#ffffff',
+        theme_color: '#183d4e',
+        icons: [{ src: 'favicon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' }],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,wasm}'],
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        runtimeCaching: [
+          {
+            urlPattern: ({ url }) => url.pathname.includes('/models/'),
+            handler: 'CacheFirst',
+            options: { cacheName: 'neural-playground-models', expiration: { maxEntries: 200 } },
+          },
+        ],
+      },
+    }),
+  ],
   worker: { format: 'es' },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   test: {

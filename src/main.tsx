@@ -5,6 +5,7 @@ import { I18nProvider } from './i18n/I18nProvider';
 import { WorkerProvider } from './client/WorkerProvider';
 import { detectLocale } from './i18n/i18n';
 import './app/app.css';
+import { registerServiceWorker } from './app/serviceWorker';
 
 const locale = detectLocale(window.location.search, navigator.languages ?? [navigator.language]);
 
@@ -17,3 +18,4 @@ createRoot(document.getElementById('root')!).render(
     </I18nProvider>
   </StrictMode>,
 );
+registerServiceWorker();
