@@ -6,7 +6,9 @@
 import type { ProblemKind } from '../engine/datasets';
 import type { GradCheckResult } from '../engine/gradcheck';
 import type { BackendChoice, PlaygroundConfig } from '../features/playground/meta';
-import type { HeadConfig } from '../features/transfer/meta';
+import type { Augmentation, HeadConfig } from '../features/transfer/meta';
+import type { EmbeddingMapResult } from '../features/transfer/embeddingMap';
+import type { HeadCells, LayerCell, LayerMaps } from '../features/transfer/layerMapsMeta';
 import type { RunPosition } from '../features/playground/url';
 
 export type StepUnit = 'sample' | 'batch' | 'epoch';
@@ -27,7 +29,15 @@ export type ToWorker =
   | { type: 'gradCheck'; runId: number; layer: number; j: number; i: number }
   | { type: 'restoreBeforeDivergence'; runId: number }
   | { type: 'setBackend'; choice: BackendChoice }
-  | TransferToWorker;
+  | TransferToWorker
+  | DebugToWorker;
+
+/**
+ * Reliability checks only: sent by the `?debug=1` client (TrainerClient.debug), never by the app.
+ * `loseWebglContext` loses the webgl backend's context (WEBGL_lose_context); `crash` throws an
+ * uncaught error in the worker, which the page treats as a crash.
+ */
+export type DebugToWorker = { type: 'debug/loseWebglContext' } | { type: 'debug/crash' };
 
 /** Forward and backward pass of one sample at the current parameters, every number the panels show. */
 export interface SampleTrace {
@@ -92,6 +102,8 @@ export type FromWorker =
   | { type: 'gradCheck'; runId: number; layer: number; j: number; i: number; result: GradCheckResult }
   | { type: 'backend'; backend: BackendName; requested: BackendChoice; softwareRendered: boolean; renderer: string }
   | { type: 'error'; runId?: number; code: ErrorCode; detail?: string }
+  /** the active backend stopped working (its WebGL context was lost); `backend` took over */
+  | { type: 'backendLost'; lost: BackendName; backend: BackendName }
   | TransferFromWorker;
 
 // ——— Transfer-learning studio ———
@@ -106,9 +118,17 @@ export type TransferErrorCode =
   | 'tooFewClasses'
   | 'emptyClass'
   | 'trainFailed'
+  /** the loss became NaN/∞ or stayed far above a guess's: the learning rate is too high */
+  | 'diverged'
   | 'predictFailed'
   | 'exportFailed'
   | 'importFailed'
+  /** model.json lists weight files that were not given, or they are shorter than it declares (detail: the names) */
+  | 'importMissingWeights'
+  /** model.json declares more weights than an import may hold (detail: the size in MB) */
+  | 'importTooLarge'
+  /** the weights do not fit the model's layers */
+  | 'importShapes'
   /** dataset zip: a class name cannot be a folder name (detail: the name) */
   | 'datasetBadName'
   /** dataset zip: two class names are one folder on some file system (detail: the second name) */
@@ -164,7 +184,78 @@ export type TransferToWorker =
   /** the image set as a zip: dataset/<class>/*.jpg (the stored JPEGs) and train.py for Keras */
   | { type: 'transfer/exportDataset'; classes: ClassRef[]; head: HeadConfig }
   /** benchmark: plain model.predict on the truncated base, batches of 16, for comparison with the embedding path */
-  | { type: 'transfer/measureRawPredict'; batches: number };
+  | { type: 'transfer/measureRawPredict'; batches: number }
+  /** the embedding map of these classes' images (embedding those not embedded yet) */
+  | { type: 'transfer/embeddingMap'; requestId: number; classes: ClassRef[] }
+  | ExplainRequest
+  | AugmentPreviewRequest
+  | LayerMapsRequest;
+
+/**
+ * The layer explorer: `layerMaps` runs MobileNet once on an image (a class's, or a file) and sends
+ * every conv layer's maps; `layerCell` gives one output cell's numbers for that image.
+ */
+export type LayerMapsRequest =
+  | { type: 'transfer/layerMaps'; requestId: number; imageId?: string; file?: Blob; maxChannels: number; maxSize: number }
+  | { type: 'transfer/layerCell'; requestId: number; layer: string; y: number; x: number; channel: number };
+
+export type LayerMapsReply =
+  /** ms: the forward pass and the maps, in the worker (decoding excluded) */
+  | { type: 'transfer/layerMapsReady'; requestId: number; layers: LayerMaps[]; head: HeadCells | null; ms: number }
+  | { type: 'transfer/layerCellReady'; requestId: number; cell: LayerCell }
+  | { type: 'transfer/layerFailed'; requestId: number; code: 'noModel' | 'noImage' | 'failed'; detail?: string };
+
+/** `count` augmented versions of one stored image (seeded), as small JPEGs: the augmentation panel's preview. */
+export interface AugmentPreviewRequest {
+  type: 'transfer/augmentPreview';
+  requestId: number;
+  imageId: string;
+  augmentation: Augmentation;
+  count: number;
+  seed: number;
+}
+
+export type AugmentPreviewReply =
+  /** THUMBNAIL_SIZE² JPEGs, and a hash of their pixels (tells two previews apart) */
+  | { type: 'transfer/augmentPreviewReady'; requestId: number; imageId: string; thumbnails: Blob[]; hash: string }
+  | { type: 'transfer/augmentPreviewFailed'; requestId: number; detail: string };
+
+/** Grad-CAM and saliency of one image (the one just predicted) for a class (default: the top class). */
+export interface ExplainRequest {
+  type: 'transfer/explain';
+  requestId: number;
+  file: Blob;
+  classIndex?: number;
+  /** also the saliency map (a backward pass through the whole network: slow on cpu/wasm) */
+  saliency: boolean;
+  /** `transfer`: the trained classifier (MobileNet's conv_pw_13_relu); `scratch`: the Tiny VGG (conv_4) */
+  model: TrainRun;
+}
+
+/** Grad-CAM and saliency maps of one image, with the 224² RGB they are drawn over. */
+export interface Explanation {
+  type: 'transfer/explained';
+  requestId: number;
+  model: TrainRun;
+  classIndex: number;
+  /** the explained model's class probabilities for the image */
+  probabilities: Float32Array;
+  /** ReLU(Σ_k α_k·A^k) / max, row-major [gridSize, gridSize], in [0, 1] */
+  gradCam: Float32Array;
+  /** the last convolution's grid: 7 (MobileNet) or 26 (Tiny VGG) */
+  gridSize: number;
+  /** max over channels of |∂y_c/∂x| / max, row-major [saliencySize, saliencySize], in [0, 1]; null unless asked for */
+  saliency: Float32Array | null;
+  /** the model's input size: 224 (MobileNet) or 64 (Tiny VGG); 0 without saliency */
+  saliencySize: number;
+  /** 224 × 224 × 3 RGB of the image as the model saw it (cropped) */
+  image: Uint8Array;
+  /** Grad-CAM (the forward pass included) and saliency, milliseconds */
+  gradCamMs: number;
+  saliencyMs: number;
+}
+
+export type ExplainFailure = { type: 'transfer/explainFailed'; requestId: number; code: 'noModel' | 'failed'; detail?: string };
 
 /** How long the parts of a training run took. */
 export interface TrainTimings {
@@ -209,7 +300,13 @@ export type TransferFromWorker =
   | { type: 'transfer/modelImported'; labels: string[] }
   /** the dataset zip; `images` in it, `skipped` listed but missing from the project store */
   | { type: 'transfer/datasetExported'; name: string; blob: Blob; images: number; skipped: number }
-  | { type: 'transfer/error'; code: TransferErrorCode; jobId?: number; requestId?: number; detail?: string };
+  | { type: 'transfer/error'; code: TransferErrorCode; jobId?: number; requestId?: number; detail?: string }
+  | { type: 'transfer/embeddingMapReady'; requestId: number; map: EmbeddingMapResult }
+  | { type: 'transfer/embeddingMapFailed'; requestId: number; detail: string }
+  | Explanation
+  | ExplainFailure
+  | AugmentPreviewReply
+  | LayerMapsReply;
 
 /** The typed arrays of a message, to pass as transferables. */
 export function transferablesOf(message: FromWorker): Transferable[] {
@@ -224,6 +321,14 @@ export function transferablesOf(message: FromWorker): Transferable[] {
     }
     case 'transfer/prediction':
       return [message.probabilities.buffer as ArrayBuffer];
+    case 'transfer/embeddingMapReady':
+      return message.map.regions ? [message.map.regions.classes.buffer as ArrayBuffer, message.map.regions.confidence.buffer as ArrayBuffer] : [];
+    case 'transfer/explained':
+      return [message.probabilities, message.gradCam, message.saliency, message.image].flatMap((array) => (array ? [array.buffer as ArrayBuffer] : []));
+    case 'transfer/layerMapsReady':
+      return message.layers.flatMap((layer) => layer.channels.map((channel) => channel.pixels.buffer as ArrayBuffer));
+    case 'transfer/layerCellReady':
+      return [message.cell.map.buffer as ArrayBuffer];
     default:
       return [];
   }

@@ -4,10 +4,15 @@
  */
 import { useCallback, useMemo } from 'react';
 import { useI18n } from '../../../i18n/I18nProvider';
+import { usePublishStudioFacts } from '../../classroom/client/ClassroomProvider';
 import { MAX_CLASSES, MIN_CLASSES } from '../meta';
+import { AugmentationPanel } from './AugmentationPanel';
 import { ClassCard } from './ClassCard';
 import { EvaluationPanel } from './EvaluationPanel';
+import { EmbeddingMap } from './EmbeddingMap';
+import { ExplainPanel } from './ExplainPanel';
 import { ExportPanel } from './ExportPanel';
+import { LayerExplorer } from './LayerExplorer';
 import { ShowCode } from './ShowCode';
 import { ModelPanel } from './ModelPanel';
 import { PredictPanel } from './PredictPanel';
@@ -21,6 +26,8 @@ export function TransferView() {
   const { t } = useI18n();
   const defaultName = useCallback((n: number) => t('transfer.class.defaultName', { n }), [t]);
   const { state, actions } = useTransfer(defaultName);
+  // a read-only summary for the lessons' checks (classes, the two runs)
+  usePublishStudioFacts(state);
   const { classes, training, evaluation, rejections } = state;
   const names = classes.map((c) => c.name.trim());
   const namesValid = names.every((name, k) => name !== '' && names.indexOf(name) === k);
@@ -28,6 +35,15 @@ export function TransferView() {
   const codeCounts = useMemo(() => classes.map((c) => c.images.length), [classes]);
   const canTrainScratch = classes.length >= MIN_CLASSES && classes.every((c) => c.images.length > 0) && namesValid;
   const canTrain = state.model.status === 'ready' && canTrainScratch;
+  // Why Train is disabled (shown beside it); nothing while the model is still loading.
+  const emptyClass = classes.find((c) => c.images.length === 0);
+  const duplicate = names.find((name, k) => name !== '' && names.indexOf(name) !== k);
+  const blockedReason =
+    classes.length < MIN_CLASSES ? t('transfer.error.tooFewClasses')
+    : names.includes('') ? t('reliability.trainBlocked.emptyName')
+    : duplicate !== undefined ? t('reliability.trainBlocked.duplicateName', { name: duplicate })
+    : emptyClass ? t('reliability.trainBlocked.emptyClass', { name: emptyClass.name })
+    : undefined;
   const running = [training, state.scratch].some((run) => run !== null && (run.phase === 'embedding' || run.phase === 'training' || run.phase === 'fineTuning'));
   return (
     <main className="transfer">
@@ -43,9 +59,15 @@ export function TransferView() {
             <button type="button" onClick={actions.dismissRejections}>{t('notice.dismiss')}</button>
           </div>
         )}
+        {state.notice && (
+          <div className="notice" role="status" data-testid="reliability-notice" data-kind={state.notice.kind}>
+            {state.notice.kind === 'backendLost' ? t('reliability.backendLost', { backend: state.notice.backend }) : t('reliability.workerRestarted')}
+            <button type="button" onClick={actions.dismissNotice}>{t('notice.dismiss')}</button>
+          </div>
+        )}
         {state.error && (
           <div className="notice notice-error" role="alert" data-testid="transfer-error">
-            {t(`transfer.error.${state.error}`)}
+            {t(`transfer.error.${state.error}`, { detail: state.errorDetail ?? '' })}
             <button type="button" onClick={actions.dismissError}>{t('notice.dismiss')}</button>
           </div>
         )}
@@ -75,12 +97,16 @@ export function TransferView() {
         </div>
         <button type="button" onClick={actions.addClass} disabled={classes.length >= MAX_CLASSES} data-testid="add-class">{t('transfer.classes.add')}</button>
       </section>
-      <TrainPanel head={state.head} training={training} canTrain={canTrain && !running} onHead={actions.setHead} onTrain={actions.train} onStop={actions.stop} />
+      <TrainPanel head={state.head} training={training} canTrain={canTrain && !running} blockedReason={blockedReason} onHead={actions.setHead} onTrain={actions.train} onStop={actions.stop} />
+      <AugmentationPanel head={state.head} classes={classes} onHead={actions.setHead} />
       <ShowCode head={state.head} classNames={codeNames} imagesPerClass={codeCounts} />
-      <CurvesPanel transfer={training} scratch={state.scratch} />
+      <CurvesPanel transfer={training} scratch={state.scratch} previous={state.previous} />
       {evaluation && <EvaluationPanel evaluation={evaluation.evaluation} classNames={evaluation.classNames} classes={classes} />}
+      <EmbeddingMap classes={classes} modelStatus={state.model.status} training={training} classifierSource={state.classifier?.source} />
       <ScratchComparison transfer={training} scratch={state.scratch} canTrain={canTrainScratch} running={running} onTrain={actions.trainScratch} onStop={actions.stop} />
       <PredictPanel prediction={state.prediction} enabled={state.classifier !== null} onFile={actions.predict} />
+      <ExplainPanel prediction={state.prediction} canExplain={state.classifier !== null} imported={state.classifier?.source === 'imported'} scratchReady={state.scratch?.phase === 'done'} />
+      <LayerExplorer classes={classes} prediction={state.prediction} modelStatus={state.model.status} />
       <ExportPanel canExport={state.classifier !== null && state.classifier.source !== 'imported' && state.model.status === 'ready'} exported={state.exported} classifier={state.classifier} onExport={actions.exportModel} onImport={actions.importModel}
         canExportDataset={classes.some((c) => c.images.length > 0)} dataset={state.dataset} onExportDataset={actions.exportDataset} />
     </main>

@@ -4,8 +4,8 @@
  */
 import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useWorker } from '../../../client/WorkerProvider';
-import type { EpochLogs, Evaluation, FromWorker, ImageRejection, ModelStatus, TrainPhase, TrainTimings, TransferErrorCode } from '../../../worker/protocol';
-import { DEFAULT_HEAD, MAX_CLASSES, type HeadConfig } from '../meta';
+import type { EpochLogs, Evaluation, FromWorker, ImageRejection, ModelSource, ModelStatus, TrainPhase, TrainTimings, TransferErrorCode } from '../../../worker/protocol';
+import { augmentsFineTuning, DEFAULT_HEAD, isIdentityAugmentation, MAX_CLASSES, normalizeHead, type HeadConfig } from '../meta';
 import { resolveDefaultModelUrl } from './defaultModelUrl';
 
 export interface ImageView {
@@ -44,6 +44,14 @@ export interface TrainingView {
   fineTuneFrom: number | null;
   /** the run's validation results, once done */
   evaluation?: Evaluation;
+  /** whether the run trained on augmented images (fine-tuning, or the Tiny VGG, with augmentation on) */
+  augmented?: boolean;
+}
+
+/** The run before the current one of the same kind, drawn dashed beside it: with and without augmentation compared. */
+export interface PreviousRun {
+  history: EpochLogs[];
+  augmented: boolean;
 }
 
 type ProgressMessage = Extract<FromWorker, { type: 'transfer/trainProgress' }>;
@@ -63,6 +71,7 @@ function advance(current: TrainingView | null, message: ProgressMessage): Traini
     elapsedMs: message.elapsedMs,
     phaseStart: current && current.phase === message.phase ? current.phaseStart : { epoch: current?.epoch ?? 0, elapsedMs: current?.elapsedMs ?? 0 },
     fineTuneFrom: current?.fineTuneFrom ?? (message.phase === 'fineTuning' ? (current?.history.length ?? 0) : null),
+    augmented: current?.augmented,
   };
 }
 
@@ -72,6 +81,8 @@ export interface PredictionView {
   requestId: number;
   url: string;
   probabilities: Float32Array | null;
+  /** the image predicted (Grad-CAM sends it again) */
+  file?: Blob;
   /** class names at the time of the prediction */
   classNames: string[];
 }
@@ -82,6 +93,10 @@ export type DatasetView =
   | { status: 'done'; name: string; url: string; images: number; skipped: number }
   | { status: 'error'; code: TransferErrorCode; detail?: string };
 const DATASET_ERRORS = new Set<TransferErrorCode>(['datasetBadName', 'datasetDuplicateName', 'datasetEmpty', 'datasetFailed']);
+
+/** Something went wrong underneath and the studio carried on: the backend changed, or the worker was restarted. */
+export type ReliabilityNotice = { kind: 'backendLost'; backend: string } | { kind: 'workerRestarted' };
+const isRunning = (phase: TrainPhase) => phase === 'embedding' || phase === 'training' || phase === 'fineTuning';
 
 const newClass = (name: string): ClassView => ({ id: crypto.randomUUID(), name, images: [] });
 const PROJECT_SAVE_DELAY_MS = 300;
@@ -100,7 +115,7 @@ function download(files: { name: string; blob: Blob }[]): { name: string; url: s
 
 export function useTransfer(defaultClassName: (n: number) => string) {
   const worker = useWorker();
-  const [model, setModel] = useState<{ status: ModelStatus; progress: number; from?: string; code?: TransferErrorCode }>({ status: 'idle', progress: 0 });
+  const [model, setModel] = useState<{ status: ModelStatus; progress: number; from?: string; code?: TransferErrorCode; detail?: string }>({ status: 'idle', progress: 0 });
   const [classes, setClasses] = useState<ClassView[]>(() => [newClass(defaultClassName(1)), newClass(defaultClassName(2))]);
   const [rejections, setRejections] = useState<Rejection[]>([]);
   const [adding, setAdding] = useState<{ classId: string; done: number; total: number } | null>(null);
@@ -108,9 +123,16 @@ export function useTransfer(defaultClassName: (n: number) => string) {
   const [training, setTraining] = useState<TrainingView | null>(null);
   /** the Tiny VGG trained from scratch, for comparison */
   const [scratch, setScratch] = useState<TrainingView | null>(null);
+  /** the previous transfer and from-scratch runs (kept when a new one starts) */
+  const [previous, setPrevious] = useState<{ transfer: PreviousRun | null; scratch: PreviousRun | null }>({ transfer: null, scratch: null });
+  const runsRef = useRef({ transfer: null as TrainingView | null, scratch: null as TrainingView | null });
+  runsRef.current = { transfer: training, scratch };
   const [evaluation, setEvaluation] = useState<{ evaluation: Evaluation; classNames: string[] } | null>(null);
   const [prediction, setPrediction] = useState<PredictionView | null>(null);
   const [error, setError] = useState<TransferErrorCode | null>(null);
+  /** the last error's detail (e.g. the missing weight files' names), for messages that show it */
+  const [errorDetail, setErrorDetail] = useState<string | undefined>(undefined);
+  const [notice, setNotice] = useState<ReliabilityNotice | null>(null);
   const [deleted, setDeleted] = useState<{ view: ClassView; index: number } | null>(null);
   /** labels of a classifier ready to predict: trained here (or restored), or imported */
   const [classifier, setClassifier] = useState<{ labels: string[]; source: 'trained' | 'restored' | 'imported' } | null>(null);
@@ -122,11 +144,18 @@ export function useTransfer(defaultClassName: (n: number) => string) {
   const requestId = useRef(0);
   const classesRef = useRef(classes);
   classesRef.current = classes;
+  const headRef = useRef(head);
+  headRef.current = head;
+  const restoredRef = useRef(restored);
+  restoredRef.current = restored;
+  /** what a new worker needs to load again after a crash */
+  const modelSource = useRef<ModelSource>({ kind: 'auto', defaultUrl: resolveDefaultModelUrl() });
+  const importedFiles = useRef<File[] | null>(null);
 
   const onMessage = useCallback((message: FromWorker) => {
     switch (message.type) {
       case 'transfer/modelStatus':
-        return setModel({ status: message.status, progress: message.progress, from: message.from, code: message.code });
+        return setModel({ status: message.status, progress: message.progress, from: message.from, code: message.code, detail: message.detail });
       case 'transfer/imageAdded': {
         const image = { id: message.imageId, name: message.name, url: URL.createObjectURL(message.thumbnail) };
         return setClasses((all) => all.map((c) => (c.id === message.classId ? { ...c, images: [...c.images, image] } : c)));
@@ -154,7 +183,7 @@ export function useTransfer(defaultClassName: (n: number) => string) {
         if (message.classes.length > 0) {
           setClasses(message.classes.map((c) => ({ id: c.id, name: c.name, images: c.images.map((image) => ({ id: image.id, name: image.name, url: URL.createObjectURL(image.thumbnail) })) })));
         }
-        if (message.head) setHead({ ...DEFAULT_HEAD, ...message.head });
+        if (message.head) setHead(normalizeHead(message.head));
         if (message.trainedLabels) setClassifier({ labels: message.trainedLabels, source: 'restored' });
         return setRestored(true);
       case 'transfer/modelExported':
@@ -170,8 +199,11 @@ export function useTransfer(defaultClassName: (n: number) => string) {
         datasetUrl.current = file.url;
         return setDataset({ status: 'done', name: file.name, url: file.url, images: message.images, skipped: message.skipped });
       }
+      case 'backendLost':
+        return setNotice({ kind: 'backendLost', backend: message.backend });
       case 'transfer/error':
         if (message.detail) console.warn(`transfer/error ${message.code}: ${message.detail}`);
+        setErrorDetail(message.detail);
         if (DATASET_ERRORS.has(message.code)) return setDataset({ status: 'error', code: message.code, detail: message.detail });
         if (message.jobId !== undefined && message.jobId === jobId.current) {
           const failed = (current: TrainingView | null) => current && current.jobId === message.jobId ? { ...current, phase: 'error' as const } : current;
@@ -184,20 +216,57 @@ export function useTransfer(defaultClassName: (n: number) => string) {
     }
   }, []);
 
-  useEffect(() => worker.subscribe({ onMessage }), [worker, onMessage]);
+  const saveNow = useCallback(() => {
+    const refs = classesRef.current.map((c) => ({ id: c.id, name: c.name, imageIds: c.images.map((image) => image.id) }));
+    worker.sendTransfer({ type: 'transfer/saveProject', classes: refs, head: headRef.current });
+  }, [worker]);
+  /**
+   * A new worker after a crash holds nothing: save the classes as shown, read the project back
+   * (images decoded again from IndexedDB) and load the base model and any imported classifier again.
+   */
+  const recover = useCallback(() => {
+    if (restoredRef.current) saveNow();
+    setNotice({ kind: 'workerRestarted' });
+    const interrupted = (current: TrainingView | null) => (current && isRunning(current.phase) ? { ...current, phase: 'error' as const } : current);
+    setTraining(interrupted);
+    setScratch(interrupted);
+    setAdding(null);
+    setClassifier(null);
+    setModel({ status: 'idle', progress: 0 });
+    worker.sendTransfer({ type: 'transfer/restoreProject' });
+    worker.sendTransfer({ type: 'transfer/loadModel', source: modelSource.current });
+    if (importedFiles.current) worker.sendTransfer({ type: 'transfer/importModel', files: importedFiles.current });
+  }, [worker, saveNow]);
+  useEffect(() => worker.subscribe({ onMessage, onCrash: recover }), [worker, onMessage, recover]);
   useEffect(() => {
     worker.sendTransfer({ type: 'transfer/restoreProject' });
-    worker.sendTransfer({ type: 'transfer/loadModel', source: { kind: 'auto', defaultUrl: resolveDefaultModelUrl() } });
+    worker.sendTransfer({ type: 'transfer/loadModel', source: modelSource.current });
   }, [worker]);
-  // Save classes and settings with the project (after the saved one was read back, never before).
+  // Save classes and settings with the project (after the saved one was read back, never before), at
+  // most every PROJECT_SAVE_DELAY_MS while they keep changing (a stream of images never postpones it),
+  // and at once when the page goes away.
+  const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => {
-    if (!restored) return;
-    const timer = setTimeout(() => {
-      const refs = classes.map((c) => ({ id: c.id, name: c.name, imageIds: c.images.map((image) => image.id) }));
-      worker.sendTransfer({ type: 'transfer/saveProject', classes: refs, head });
+    if (!restored || saveTimer.current) return;
+    saveTimer.current = setTimeout(() => {
+      saveTimer.current = null;
+      saveNow();
     }, PROJECT_SAVE_DELAY_MS);
-    return () => clearTimeout(timer);
-  }, [worker, restored, classes, head]);
+  }, [restored, classes, head, saveNow]);
+  useEffect(() => {
+    const flush = () => {
+      if (!saveTimer.current) return;
+      clearTimeout(saveTimer.current);
+      saveTimer.current = null;
+      saveNow();
+    };
+    window.addEventListener('pagehide', flush);
+    return () => {
+      window.removeEventListener('pagehide', flush);
+      if (saveTimer.current) clearTimeout(saveTimer.current);
+      saveTimer.current = null;
+    };
+  }, [saveNow]);
 
   const addClass = useCallback(() => {
     setClasses((all) => (all.length >= MAX_CLASSES ? all : [...all, newClass(defaultClassName(all.length + 1))]));
@@ -225,45 +294,60 @@ export function useTransfer(defaultClassName: (n: number) => string) {
     setClasses((all) => all.map((c) => (c.id === classId ? { ...c, images: c.images.filter((image) => image.id !== imageId) } : c)));
     worker.sendTransfer({ type: 'transfer/removeImages', imageIds: [imageId] });
   }, [worker]);
+  /** A new run of a kind starts: the current one (if it got anywhere) becomes the previous one. */
+  const keepPrevious = useCallback((run: 'transfer' | 'scratch') => {
+    const current = runsRef.current[run];
+    if (current && current.history.length > 0) setPrevious((all) => ({ ...all, [run]: { history: current.history, augmented: current.augmented ?? false } }));
+  }, []);
   const train = useCallback(() => {
     jobId.current++;
     setError(null);
     setEvaluation(null);
-    setTraining(startView(jobId.current, head.epochs));
+    keepPrevious('transfer');
+    setTraining({ ...startView(jobId.current, head.epochs), augmented: augmentsFineTuning(head) && head.fineTuneEpochs > 0 });
     const refs = classesRef.current.map((c) => ({ id: c.id, name: c.name, imageIds: c.images.map((image) => image.id) }));
     worker.sendTransfer({ type: 'transfer/train', jobId: jobId.current, classes: refs, head });
-  }, [worker, head]);
+  }, [worker, head, keepPrevious]);
   const trainScratch = useCallback(() => {
     jobId.current++;
     setError(null);
-    setScratch({ ...startView(jobId.current, head.epochs), phase: 'training' });
+    keepPrevious('scratch');
+    setScratch({ ...startView(jobId.current, head.epochs), phase: 'training', augmented: head.augmentScratch && !isIdentityAugmentation(head.augmentation) });
     const refs = classesRef.current.map((c) => ({ id: c.id, name: c.name, imageIds: c.images.map((image) => image.id) }));
     worker.sendTransfer({ type: 'transfer/trainScratch', jobId: jobId.current, classes: refs, head });
-  }, [worker, head]);
+  }, [worker, head, keepPrevious]);
   const stop = useCallback(() => worker.sendTransfer({ type: 'transfer/stop', jobId: jobId.current }), [worker]);
   const predict = useCallback((file: File) => {
     requestId.current++;
     setPrediction((current) => {
       if (current) URL.revokeObjectURL(current.url);
-      return { requestId: requestId.current, url: URL.createObjectURL(file), probabilities: null, classNames: classesRef.current.map((c) => c.name) };
+      return { requestId: requestId.current, url: URL.createObjectURL(file), file, probabilities: null, classNames: classesRef.current.map((c) => c.name) };
     });
     worker.sendTransfer({ type: 'transfer/predict', requestId: requestId.current, file });
   }, [worker]);
   const exportModel = useCallback(() => worker.sendTransfer({ type: 'transfer/exportModel', labels: classesRef.current.map((c) => c.name) }), [worker]);
-  const importModel = useCallback((files: File[]) => files.length > 0 && worker.sendTransfer({ type: 'transfer/importModel', files }), [worker]);
+  const importModel = useCallback((files: File[]) => {
+    if (files.length === 0) return;
+    importedFiles.current = files;
+    worker.sendTransfer({ type: 'transfer/importModel', files });
+  }, [worker]);
   const exportDataset = useCallback(() => {
     setDataset({ status: 'working' });
     const refs = classesRef.current.map((c) => ({ id: c.id, name: c.name, imageIds: c.images.map((image) => image.id) }));
     worker.sendTransfer({ type: 'transfer/exportDataset', classes: refs, head });
   }, [worker, head]);
-  const loadModelFiles = useCallback((files: File[]) => worker.sendTransfer({ type: 'transfer/loadModel', source: { kind: 'files', files } }), [worker]);
-  const loadModelUrl = useCallback((url: string) => worker.sendTransfer({ type: 'transfer/loadModel', source: { kind: 'url', url } }), [worker]);
+  const loadModel = useCallback((source: ModelSource) => {
+    modelSource.current = source;
+    worker.sendTransfer({ type: 'transfer/loadModel', source });
+  }, [worker]);
+  const loadModelFiles = useCallback((files: File[]) => loadModel({ kind: 'files', files }), [loadModel]);
+  const loadModelUrl = useCallback((url: string) => loadModel({ kind: 'url', url }), [loadModel]);
 
   const actions = useMemo(
-    () => ({ addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, trainScratch, stop, predict, setHead, loadModelFiles, loadModelUrl, exportModel, importModel, exportDataset, dismissRejections: () => setRejections([]), dismissError: () => setError(null) }),
+    () => ({ addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, trainScratch, stop, predict, setHead, loadModelFiles, loadModelUrl, exportModel, importModel, exportDataset, dismissRejections: () => setRejections([]), dismissError: () => setError(null), dismissNotice: () => setNotice(null) }),
     [addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, trainScratch, stop, predict, loadModelFiles, loadModelUrl, exportModel, importModel, exportDataset],
   );
-  return { state: { model, classes, rejections, adding, head, training, scratch, evaluation, prediction, error, deleted, classifier, exported, restored, dataset }, actions };
+  return { state: { model, classes, rejections, adding, head, training, scratch, previous, evaluation, prediction, error, errorDetail, notice, deleted, classifier, exported, restored, dataset }, actions };
 }
 
 export type TransferController = ReturnType<typeof useTransfer>;

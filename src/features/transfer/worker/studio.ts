@@ -5,18 +5,23 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ClassRef, FromWorker, RestoredClass, TrainPhase, TrainRun, TransferToWorker } from '../../../worker/protocol';
 import { TRUNCATION_LAYER, type HeadConfig } from '../meta';
-import { combine, exportClassifier, importClassifier, metadataFor } from './classifierFile';
+import { combine, exportClassifier, importClassifier, ImportInvalid, metadataFor } from './classifierFile';
 import { buildDatasetZip, DATASET_ZIP_NAME, DatasetRefused, loadDataset } from './datasetZip';
 import { decodeImage, ImageRejected } from './decode';
 import { embedImages, preprocess } from './embed';
+import { explain } from './explain';
+import { augmentPreview } from './augmentPreview';
 import { buildTail, cutLayerFor, fineTune, lowerModel, predictImages } from './finetune';
-import { buildHead, disposeModel, evaluateProbabilities, fitHead, predictProbabilities, type FitCallbacks } from './head';
+import { buildHead, Diverged, disposeModel, evaluateProbabilities, fitHead, predictProbabilities, type FitCallbacks } from './head';
 import { loadBaseModel, ModelInvalid, type BaseModel } from './model';
+import { ModelFilesRefused } from './modelFiles';
 import * as project from './projectStore';
 import { splitByClass, type Example } from './split';
 import { measureRawPredict } from './measure';
 import { predictTinyVgg, trainTinyVgg } from './vgg';
 import type { StudioView, Trained } from './studioView';
+import { EmbeddingMapper } from './embeddingMapJob';
+import { LayerExplorer } from './layerMaps';
 
 interface StoredImage {
   /** 224 × 224 × 3 RGB */
@@ -37,7 +42,14 @@ export class TransferStudio {
   private readonly lowers = new Map<string, tf.LayersModel>();
   /** a classifier imported from files (base + head in one), used for predictions instead */
   private imported: { model: tf.LayersModel; labels: string[] } | null = null;
+  /** where the base model came from, and the files of the imported classifier: to load them again on a new backend */
+  private baseSource: Extract<TransferToWorker, { type: 'transfer/loadModel' }>['source'] | null = null;
+  private importedFiles: File[] | null = null;
   private job: { id: number; stop: boolean } | null = null;
+  /** answers the embedding map's requests (made on first use) */
+  private mapper: EmbeddingMapper | null = null;
+  /** answers the layer explorer's requests (made on first use) */
+  private layerExplorer: LayerExplorer | null = null;
 
   /**
    * Read access for features that only look (Grad-CAM, layer maps, the embedding map): they get
@@ -91,6 +103,16 @@ export class TransferStudio {
         return this.importModel(message.files);
       case 'transfer/exportDataset':
         return this.exportDataset(message.classes, message.head);
+      case 'transfer/embeddingMap':
+        this.mapper ??= new EmbeddingMapper(this.view(), (base, imageIds) => this.cacheEmbeddings(base, imageIds));
+        return this.mapper.request(message.requestId, message.classes);
+      case 'transfer/augmentPreview':
+        return augmentPreview(this.view(), message, this.backendReady);
+      case 'transfer/explain':
+        return explain(this.view(), message);
+      case 'transfer/layerMaps':
+      case 'transfer/layerCell':
+        return (this.layerExplorer ??= new LayerExplorer(this.view())).handle(message);
       case 'transfer/measureRawPredict': {
         const base = this.base ?? (await this.loading);
         if (!base) return this.post({ type: 'transfer/error', code: 'noModel' });
@@ -113,13 +135,15 @@ export class TransferStudio {
           this.images.forEach((image) => delete image.embedding);
         }
         this.base = loaded;
+        this.baseSource = source;
         // Warm-up (shader compilation, wasm set-up), so the first images embed at full speed.
         tf.tidy(() => (loaded.truncated.predict(tf.zeros([1, 224, 224, 3])) as tf.Tensor).dataSync());
         this.post({ type: 'transfer/modelStatus', status: 'ready', progress: 1, from: loaded.from });
         return loaded;
       } catch (error) {
-        const code = error instanceof ModelInvalid ? 'modelInvalid' : 'modelLoadFailed';
-        this.post({ type: 'transfer/modelStatus', status: this.base ? 'ready' : 'error', progress: 0, code, detail: String(error) });
+        const refused = error instanceof ModelFilesRefused && error.code !== 'importFailed' ? error.code : null;
+        const code = refused ?? (error instanceof ModelInvalid || error instanceof ModelFilesRefused ? 'modelInvalid' : 'modelLoadFailed');
+        this.post({ type: 'transfer/modelStatus', status: this.base ? 'ready' : 'error', progress: 0, code, detail: error instanceof ModelFilesRefused ? error.detail : String(error) });
         return this.base;
       }
     })();
@@ -166,6 +190,18 @@ export class TransferStudio {
     return missing.length;
   }
 
+  /** Embeds, in the background, the listed images with no embedding yet (for the embedding map); returns how many. */
+  private async cacheEmbeddings(base: BaseModel, imageIds: string[]): Promise<number> {
+    const missing = imageIds.filter((id) => this.images.get(id) && !this.images.get(id)!.embedding);
+    const embeddings = await embedImages(base.truncated, missing.map((id) => this.images.get(id)!.rgb));
+    // Images removed meanwhile stay out; a base replaced meanwhile makes these embeddings stale.
+    missing.forEach((id, n) => {
+      const image = this.images.get(id);
+      if (image && this.base === base) image.embedding = embeddings[n];
+    });
+    return missing.length;
+  }
+
   private labelled(examples: Example[]) {
     const usable = examples.filter((example) => this.images.get(example.imageId)?.embedding);
     return { embeddings: usable.map((e) => this.images.get(e.imageId)!.embedding!), labels: usable.map((e) => e.label), imageIds: usable.map((e) => e.imageId) };
@@ -205,21 +241,22 @@ export class TransferStudio {
     const base = this.base ?? (await this.loading);
     if (!base) return this.post({ type: 'transfer/error', code: 'noModel', jobId });
     const job = (this.job = { id: jobId, stop: false });
+    /** the classifier being trained; the one trained before stays until this one is done */
+    let fresh: tf.LayersModel | null = null;
     try {
       const embeddedImages = await this.embedMissing(base, present.flat(), jobId, started);
       const embedDone = performance.now();
       const split = splitByClass(present, head.validationSplit, head.seed);
       const validation = this.labelled(split.validation);
-      this.disposeTrained();
       const fineTuning = head.fineTuneBlocks > 0 && head.fineTuneEpochs > 0;
       const epochs = head.epochs + (fineTuning ? head.fineTuneEpochs : 0);
-      const model = buildHead(head, classes.length);
+      const model = (fresh = buildHead(head, classes.length));
       let stopped = await fitHead(model, head, this.labelled(split.train), validation, classes.length, this.callbacks('transfer', jobId, 'training', 0, epochs, started, job));
       let trained: Trained = { tail: model, cut: TRUNCATION_LAYER, labels: classes.map((c) => c.name), config: head };
       let probabilities: Float32Array[];
       if (fineTuning && !stopped) {
         const cut = cutLayerFor(head.fineTuneBlocks);
-        trained = { ...trained, tail: buildTail(base.full, head.fineTuneBlocks, model), cut };
+        trained = { ...trained, tail: (fresh = buildTail(base.full, head.fineTuneBlocks, model)), cut };
         disposeModel(model);
         this.post({ type: 'transfer/trainProgress', run: 'transfer', jobId, phase: 'fineTuning', epoch: head.epochs, epochs, elapsedMs: performance.now() - started });
         const baseNames = new Set(base.full.layers.map((layer) => layer.name));
@@ -231,13 +268,16 @@ export class TransferStudio {
       }
       const trainMs = performance.now() - embedDone;
       const evaluation = evaluateProbabilities(probabilities, validation.labels, validation.imageIds, classes.length);
+      this.disposeTrained();
       this.trained = trained;
+      fresh = null;
       this.imported = null;
       await this.saveTrained(classes, head);
       const timings = { embeddedImages, embedMs: embedDone - started, trainMs };
       this.post({ type: 'transfer/trainDone', run: 'transfer', jobId, phase: stopped ? 'stopped' : 'done', evaluation, elapsedMs: performance.now() - started, timings, fineTunedBlocks: trained.cut === TRUNCATION_LAYER ? 0 : head.fineTuneBlocks });
     } catch (error) {
-      this.post({ type: 'transfer/error', code: 'trainFailed', jobId, detail: String(error) });
+      disposeModel(fresh);
+      this.post({ type: 'transfer/error', code: error instanceof Diverged ? 'diverged' : 'trainFailed', jobId, detail: String(error) });
     } finally {
       if (this.job === job) this.job = null;
     }
@@ -262,7 +302,7 @@ export class TransferStudio {
       const elapsedMs = performance.now() - started;
       this.post({ type: 'transfer/trainDone', run: 'scratch', jobId, phase: stopped ? 'stopped' : 'done', evaluation, elapsedMs, timings: { embeddedImages: 0, embedMs: 0, trainMs: elapsedMs }, fineTunedBlocks: 0 });
     } catch (error) {
-      this.post({ type: 'transfer/error', code: 'trainFailed', jobId, detail: String(error) });
+      this.post({ type: 'transfer/error', code: error instanceof Diverged ? 'diverged' : 'trainFailed', jobId, detail: String(error) });
     } finally {
       if (this.job === job) this.job = null;
     }
@@ -347,6 +387,33 @@ export class TransferStudio {
     this.post({ type: 'transfer/projectRestored', classes, head: saved.head, trainedLabels });
   }
 
+  /**
+   * The backend changed under the studio (its WebGL context was lost): every tensor on the old one
+   * is gone. The base model, the trained classifier (saved in IndexedDB) and an imported one load
+   * again on the new backend; images and cached embeddings are plain arrays and stay.
+   */
+  async backendChanged(): Promise<void> {
+    await this.backendReady();
+    const source = this.baseSource;
+    const trained = this.trained;
+    const importedFiles = this.imported ? this.importedFiles : null;
+    this.base = null;
+    this.loading = null;
+    this.lowers.clear();
+    this.trained = null;
+    this.scratch = null;
+    this.imported = null;
+    if (source) await this.loadModel(source);
+    if (trained) {
+      try {
+        this.trained = { ...trained, tail: await tf.loadLayersModel(project.HEAD_URL) };
+      } catch {
+        // Not saved (private window, full disk): training again makes a new one.
+      }
+    }
+    if (importedFiles) await this.importModel(importedFiles);
+  }
+
   private async exportModel(): Promise<void> {
     const base = this.base;
     const trained = this.trained;
@@ -367,9 +434,11 @@ export class TransferStudio {
       const { model, metadata } = await importClassifier(files);
       this.imported?.model.dispose();
       this.imported = { model, labels: metadata.labels };
+      this.importedFiles = files;
       this.post({ type: 'transfer/modelImported', labels: metadata.labels });
     } catch (error) {
-      this.post({ type: 'transfer/error', code: 'importFailed', detail: String(error) });
+      if (error instanceof ImportInvalid) this.post({ type: 'transfer/error', code: error.code, detail: error.detail ?? error.message });
+      else this.post({ type: 'transfer/error', code: 'importFailed', detail: String(error) });
     }
   }
 
