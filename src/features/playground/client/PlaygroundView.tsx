@@ -5,6 +5,7 @@
  */
 import { memo, useCallback, useEffect, useMemo, useState } from 'react';
 import { useI18n } from '../../../i18n/I18nProvider';
+import { useControlFlags } from '../../classroom/client/ClassroomProvider';
 import type { StepUnit } from '../../../worker/protocol';
 import { DataPanel as DataSettings } from './DataPanel';
 import { MathsPanels as LiveMathsPanels } from './maths/MathsPanels';
@@ -26,6 +27,10 @@ const PANEL_REFRESH_MS = 500;
 
 export function PlaygroundView({ controller, active = true }: { controller: PlaygroundController; active?: boolean }) {
   const { t } = useI18n();
+  const flags = useControlFlags();
+  // A control a link hid or locked has its keyboard shortcut off too.
+  const stepsOff = flags.hidden('stepButtons') || flags.locked('stepButtons');
+  const walkOff = flags.hidden('walkthrough') || flags.locked('walkthrough');
   const { state, setConfig, send, reset } = controller;
   const { config, layout, snapshot } = state;
   const [phaseIndex, setPhaseIndex] = useState<number | null>(null);
@@ -63,17 +68,19 @@ export function PlaygroundView({ controller, active = true }: { controller: Play
     const onKey = (event: KeyboardEvent) => {
       const target = event.target as HTMLElement | null;
       if (target && (['INPUT', 'SELECT', 'TEXTAREA'].includes(target.tagName) || target.isContentEditable)) return;
+      // Browser and system shortcuts (Ctrl+R, Cmd+E, Alt+→ …) are not ours.
+      if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented || event.isComposing) return;
       if (event.key === ' ' && target?.tagName !== 'BUTTON') {
         event.preventDefault();
         playPause();
-      } else if (event.key === 'ArrowRight') step(event.shiftKey ? 'batch' : 'sample');
-      else if (event.key === 'e' || event.key === 'E') step('epoch');
+      } else if (event.key === 'ArrowRight' && !stepsOff) step(event.shiftKey ? 'batch' : 'sample');
+      else if ((event.key === 'e' || event.key === 'E') && !stepsOff) step('epoch');
       else if (event.key === 'r' || event.key === 'R') reset();
-      else if (event.key === 'n' || event.key === 'N') nextPhase();
+      else if ((event.key === 'n' || event.key === 'N') && !walkOff) nextPhase();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [active, playPause, step, reset, nextPhase]);
+  }, [active, playPause, step, reset, nextPhase, stepsOff, walkOff]);
 
   return (
     <main className="playground">
@@ -85,8 +92,10 @@ export function PlaygroundView({ controller, active = true }: { controller: Play
         <NetworkDiagram config={config} layout={layout} snapshot={snapshot} phase={phase} setConfig={setConfig} onEditWeight={(link, value) => send({ type: 'editWeight', layer: link.layer, j: link.j, i: link.i, value })} onPickLink={setHighlight} />
         <OutputView config={config} layout={layout} dataset={state.dataset} snapshot={snapshot} lossHistory={state.lossHistory} setConfig={setConfig} onSelectSample={(index) => send({ type: 'selectSample', index })} />
       </div>
+      {!flags.hidden('mathsPanels') && <>
       <h2 className="maths-heading">{t('panels.heading')}</h2>
       <MathsPanels snapshot={panelSnapshot} layout={layout} config={config} phase={phase} gradCheck={state.gradCheck} onGradCheck={gradCheck} highlight={highlight} />
+      </>}
     </main>
   );
 }
