@@ -4,6 +4,7 @@ import { App } from './app/App';
 import { I18nProvider } from './i18n/I18nProvider';
 import { WorkerProvider } from './client/WorkerProvider';
 import { detectLocale } from './i18n/i18n';
+import { ClassroomProvider } from './features/classroom/client/ClassroomProvider';
 import './app/app.css';
 import { registerServiceWorker } from './app/serviceWorker';
 
@@ -13,7 +14,9 @@ createRoot(document.getElementById('root')!).render(
   <StrictMode>
     <I18nProvider initialLocale={locale}>
       <WorkerProvider>
-        <App />
+        <ClassroomProvider>
+          <App />
+        </ClassroomProvider>
       </WorkerProvider>
     </I18nProvider>
   </StrictMode>,

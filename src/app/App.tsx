@@ -4,12 +4,15 @@ import { LOCALES, type Locale } from '../i18n/i18n';
 import { PlaygroundView } from '../features/playground/client/PlaygroundView';
 import { usePlayground } from '../features/playground/client/usePlayground';
 import { BACKEND_OPTIONS } from '../features/playground/meta';
+import { useControlFlags } from '../features/classroom/client/ClassroomProvider';
+import { LessonPanel } from '../features/classroom/client/LessonPanel';
+import { LessonsView } from '../features/classroom/client/LessonsView';
 
 // The studio's code loads only when it is first opened.
 const TransferView = lazy(() => import('../features/transfer/client/TransferView').then((module) => ({ default: module.TransferView })));
 
-type View = 'playground' | 'transfer';
-const viewOf = (hash: string): View => (hash === '#transfer' ? 'transfer' : 'playground');
+type View = 'playground' | 'transfer' | 'lessons';
+const viewOf = (hash: string): View => (hash === '#transfer' ? 'transfer' : hash === '#lessons' ? 'lessons' : 'playground');
 
 function useHashView(): View {
   const [view, setView] = useState(() => viewOf(window.location.hash));
@@ -23,6 +26,7 @@ function useHashView(): View {
 
 export function App() {
   const { t, locale, setLocale } = useI18n();
+  const { hidden, locked, presenter } = useControlFlags();
   const controller = usePlayground();
   const { backend, config } = controller.state;
   const view = useHashView();
@@ -37,36 +41,38 @@ export function App() {
     document.title = t('app.title');
   }, [t]);
   return (
-    <div className="app">
+    <div className={presenter ? 'app presenter' : 'app'} data-presenter={presenter || undefined}>
       <header className="app-header">
         <h1>{t('app.title')}</h1>
         <p className="tagline">{t('app.tagline')}</p>
-        <nav aria-label={t('app.navigation')}>
+        {!hidden('nav') && <nav aria-label={t('app.navigation')}>
           <a href="#playground" aria-current={view === 'playground' ? 'page' : undefined}>{t('nav.playground')}</a>
-          <a href="#transfer" aria-current={view === 'transfer' ? 'page' : undefined}>{t('nav.transfer')}</a>
-        </nav>
+          {!hidden('transfer') && <a href="#transfer" aria-current={view === 'transfer' ? 'page' : undefined}>{t('nav.transfer')}</a>}
+          {!hidden('lessons') && <a href="#lessons" aria-current={view === 'lessons' ? 'page' : undefined}>{t('classroom.nav')}</a>}
+        </nav>}
         <div className="header-settings">
-          <label className="control">
+          {!hidden('backend') && <label className="control">
             <span>{t('app.backend')}</span>
-            <select value={config.backend} onChange={(e) => controller.setConfig({ backend: e.target.value as (typeof BACKEND_OPTIONS)[number] })} data-testid="backend-choice">
+            <select disabled={locked('backend')} value={config.backend} onChange={(e) => controller.setConfig({ backend: e.target.value as (typeof BACKEND_OPTIONS)[number] })} data-testid="backend-choice">
               {BACKEND_OPTIONS.map((choice) => (
                 <option key={choice} value={choice}>{choice === 'auto' ? t('app.backendAuto') : choice}</option>
               ))}
             </select>
-          </label>
+          </label>}
           <span className="backend-badge" title={backend ? t('app.backendTitle', { renderer: backend.renderer || '—' }) : t('app.backendLoading')}>
             {t('app.activeBackend')} <strong data-testid="backend">{backend?.backend ?? ''}</strong>
           </span>
-          <label className="control">
+          {!hidden('language') && <label className="control">
             <span>{t('app.language')}</span>
-            <select value={locale} onChange={(e) => setLocale(e.target.value as Locale)} data-testid="language">
+            <select disabled={locked('language')} value={locale} onChange={(e) => setLocale(e.target.value as Locale)} data-testid="language">
               {LOCALES.map((code) => (
                 <option key={code} value={code}>{t(`language.${code}`)}</option>
               ))}
             </select>
-          </label>
+          </label>}
         </div>
       </header>
+      <LessonPanel controller={controller} view={view} />
       <div hidden={view !== 'playground'}>
         <PlaygroundView controller={controller} active={view === 'playground'} />
       </div>
@@ -77,6 +83,7 @@ export function App() {
           </Suspense>
         </div>
       )}
+      {view === 'lessons' && <LessonsView />}
       <footer className="app-footer">{t('app.footer')}</footer>
     </div>
   );

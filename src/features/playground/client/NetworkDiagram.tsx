@@ -6,6 +6,7 @@
 import { useCallback, useMemo, useState, type KeyboardEvent } from 'react';
 import type { FeatureName } from '../../../engine/features';
 import { useI18n } from '../../../i18n/I18nProvider';
+import { useControlFlags } from '../../classroom/client/ClassroomProvider';
 import type { Snapshot } from '../../../worker/protocol';
 import type { FlatLayout } from '../layout';
 import { FEATURE_OPTIONS, MAX_HIDDEN_LAYERS, MAX_NEURONS, type PlaygroundConfig } from '../meta';
@@ -52,6 +53,8 @@ function isActiveLayer(phase: Phase | null, layer: number): boolean {
 
 export function NetworkDiagram({ config, layout, snapshot, phase, setConfig, onEditWeight, onPickLink }: Props) {
   const { t } = useI18n();
+  const { hidden, locked } = useControlFlags();
+  const editable = !hidden('weights') && !locked('weights');
   const [editing, setEditing] = useState<(LinkId & { value: string }) | null>(null);
   const sizes = layout.layerSizes;
   const lastLayer = sizes.length - 1;
@@ -61,10 +64,10 @@ export function NetworkDiagram({ config, layout, snapshot, phase, setConfig, onE
   const activeLayer = phase && (phase.kind === 'forward' || phase.kind === 'backward') ? phase.layer : null;
   const pickLink = useCallback(
     (link: LinkId, weight: number) => {
-      setEditing({ layer: link.layer, j: link.j, i: link.i, value: weight.toPrecision(4) });
+      if (editable) setEditing({ layer: link.layer, j: link.j, i: link.i, value: weight.toPrecision(4) });
       onPickLink({ layer: link.layer, j: link.j, i: link.i });
     },
-    [onPickLink],
+    [onPickLink, editable],
   );
   const width = LEFT + lastLayer * COLUMN_GAP + NODE + 20;
   const height = TOP + Math.max(FEATURE_OPTIONS.length, ...sizes.slice(1)) * ROW + 10;
@@ -95,14 +98,17 @@ export function NetworkDiagram({ config, layout, snapshot, phase, setConfig, onE
     <section className="diagram" aria-label={t('diagram.title')}>
       <div className="diagram-header">
         <span>{t('diagram.hiddenLayers', { count: config.hiddenLayers.length })}</span>
-        <button type="button" aria-label={t('diagram.addLayer')} disabled={config.hiddenLayers.length >= MAX_HIDDEN_LAYERS} onClick={() => setHidden([...config.hiddenLayers, 2])}>+</button>
-        <button type="button" aria-label={t('diagram.removeLayer')} disabled={config.hiddenLayers.length === 0} onClick={() => setHidden(config.hiddenLayers.slice(0, -1))}>−</button>
+        {!hidden('layers') && <>
+        <button type="button" aria-label={t('diagram.addLayer')} disabled={locked('layers') || config.hiddenLayers.length >= MAX_HIDDEN_LAYERS} onClick={() => setHidden([...config.hiddenLayers, 2])}>+</button>
+        <button type="button" aria-label={t('diagram.removeLayer')} disabled={locked('layers') || config.hiddenLayers.length === 0} onClick={() => setHidden(config.hiddenLayers.slice(0, -1))}>−</button>
+        </>}
       </div>
       <div className="diagram-canvas" style={{ width, height }}>
         <DiagramLinks links={links} layout={layout} parameters={snapshot?.parameters} activeLayer={activeLayer} width={width} height={height} onPick={pickLink} />
         {FEATURE_OPTIONS.map((name, row) => {
           const input = config.features.indexOf(name);
           const pos = nodePosition(0, row);
+          if (input < 0 && hidden('features')) return null;
           return (
             <div key={name} className="node-wrap" style={{ left: pos.x - LEFT + 4, top: pos.y }}>
               <span className="feature-label">{FEATURE_LABELS[name]}</span>
@@ -111,6 +117,7 @@ export function NetworkDiagram({ config, layout, snapshot, phase, setConfig, onE
                 className={`node feature${input >= 0 ? ' on' : ''}`}
                 style={{ marginLeft: LEFT - 4 - 56 }}
                 aria-pressed={input >= 0}
+                disabled={hidden('features') || locked('features')}
                 aria-label={t('diagram.toggleFeature', { name: FEATURE_LABELS[name] })}
                 onClick={() => toggleFeature(name)}
               >
@@ -121,8 +128,10 @@ export function NetworkDiagram({ config, layout, snapshot, phase, setConfig, onE
         })}
         {config.hiddenLayers.map((count, h) => (
           <div key={`controls-${h}`} className="layer-controls" style={{ left: nodePosition(h + 1, 0).x - 14, top: 4 }}>
-            <button type="button" aria-label={t('diagram.addNeuron', { layer: h + 1 })} disabled={count >= MAX_NEURONS} onClick={() => changeNeurons(h, 1)}>+</button>
-            <button type="button" aria-label={t('diagram.removeNeuron', { layer: h + 1 })} disabled={count <= 1} onClick={() => changeNeurons(h, -1)}>−</button>
+            {!hidden('layers') && <>
+            <button type="button" aria-label={t('diagram.addNeuron', { layer: h + 1 })} disabled={locked('layers') || count >= MAX_NEURONS} onClick={() => changeNeurons(h, 1)}>+</button>
+            <button type="button" aria-label={t('diagram.removeNeuron', { layer: h + 1 })} disabled={locked('layers') || count <= 1} onClick={() => changeNeurons(h, -1)}>−</button>
+            </>}
             <div className="layer-caption">{t('diagram.neurons', { count })}</div>
           </div>
         ))}

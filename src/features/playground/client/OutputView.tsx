@@ -4,6 +4,7 @@
  */
 import { useEffect, useRef, type MouseEvent } from 'react';
 import { useI18n } from '../../../i18n/I18nProvider';
+import { useControlFlags } from '../../classroom/client/ClassroomProvider';
 import type { Snapshot } from '../../../worker/protocol';
 import { PLANE_EXTENT } from '../worker/planeExtent';
 import type { FlatLayout } from '../layout';
@@ -69,6 +70,7 @@ function nearestPoint(dataset: DatasetView, showTest: boolean, x1: number, x2: n
 
 export function OutputView({ config, layout, dataset, snapshot, lossHistory, setConfig, onSelectSample }: Props) {
   const { t } = useI18n();
+  const { hidden, locked } = useControlFlags();
   const overlay = useRef<HTMLCanvasElement>(null);
   const selected = snapshot?.trace.index;
   const chartHistory = useThrottled(lossHistory, 500);
@@ -100,12 +102,12 @@ export function OutputView({ config, layout, dataset, snapshot, lossHistory, set
         <canvas ref={overlay} width={SIZE} height={SIZE} className="output-points" onClick={select} data-testid="output-plane" aria-label={t('output.clickToSelect')} />
       </div>
       <div className="output-options">
-        <label>
-          <input type="checkbox" checked={config.showTestData} onChange={(e) => setConfig({ showTestData: e.target.checked })} /> {t('output.showTestData')}
-        </label>
-        <label>
-          <input type="checkbox" checked={config.discretize} onChange={(e) => setConfig({ discretize: e.target.checked })} /> {t('output.discretize')}
-        </label>
+        {!hidden('showTestData') && <label>
+          <input type="checkbox" disabled={locked('showTestData')} checked={config.showTestData} onChange={(e) => setConfig({ showTestData: e.target.checked })} /> {t('output.showTestData')}
+        </label>}
+        {!hidden('discretize') && <label>
+          <input type="checkbox" disabled={locked('discretize')} checked={config.discretize} onChange={(e) => setConfig({ discretize: e.target.checked })} /> {t('output.discretize')}
+        </label>}
         <button type="button" onClick={randomSample} data-testid="random-sample">{t('output.randomSample')}</button>
       </div>
     </section>
