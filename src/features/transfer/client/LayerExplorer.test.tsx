@@ -1,0 +1,84 @@
+// @vitest-environment jsdom
+import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { WorkerListener } from '../../../client/trainerClient';
+import type { FromWorker, TransferToWorker } from '../../../worker/protocol';
+import type { LayerCell, LayerMaps } from '../layerMapsMeta';
+import { LayerExplorer } from './LayerExplorer';
+import type { ClassView } from './useTransfer';
+
+const sent: TransferToWorker[] = [];
+let listener: WorkerListener | null = null;
+const client = {
+  sendTransfer: (message: TransferToWorker) => sent.push(message),
+  subscribe: (l: WorkerListener) => {
+    listener = l;
+    return () => (listener = null);
+  },
+};
+vi.mock('../../../client/WorkerProvider', () => ({ useWorker: () => client }));
+
+beforeEach(() => {
+  sent.length = 0;
+  // jsdom has no 2-D canvas: painting is skipped.
+  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
+});
+afterEach(cleanup);
+
+const classes: ClassView[] = [{ id: 'c1', name: 'a', images: [{ id: 'i1', name: 'one.png', url: 'blob:1' }, { id: 'i2', name: 'two.png', url: 'blob:2' }] }];
+const layer = (name: string): LayerMaps => ({
+  name, conv: name.replace('_relu', ''), kind: 'pointwise', shape: [2, 2, 3], kernel: 1, stride: 1, size: [2, 2], min: 0, max: 6,
+  channels: [0, 1].map((index) => ({ index, min: 0, max: 6, mean: 3 - index, pixels: new Uint8Array([0, 64, 128, 255]) })),
+});
+const cell: LayerCell = {
+  layer: 'conv_pw_1_relu', conv: 'conv_pw_1', kind: 'pointwise', y: 1, x: 0, channel: 1, shape: [2, 2, 3], kernel: 1, stride: 1, inputY: 1, inputX: 0,
+  terms: [{ i: 0, j: 0, c: 0, w: 0.5, x: 2 }, { i: 0, j: 0, c: 1, w: -1, x: 0.25 }], bias: null, z: 0.75,
+  bn: { mean: 0.25, variance: 0.999, epsilon: 0.001, gamma: 2, beta: -0.5, value: 0.5 }, activation: { kind: 'relu6', value: 0.5 }, model: 0.5,
+  map: new Uint8Array([0, 1, 2, 3]), layerMin: 0, layerMax: 6,
+};
+const reply = (message: FromWorker) => act(() => listener!.onMessage(message));
+const ofType = <T extends TransferToWorker['type']>(type: T) => sent.filter((m): m is Extract<TransferToWorker, { type: T }> => m.type === type);
+
+describe('LayerExplorer', () => {
+  it('computes nothing until opened; then maps for the chosen image, rows one per frame, a cell formula on click', async () => {
+    vi.useFakeTimers({ toFake: ['requestAnimationFrame', 'cancelAnimationFrame'] });
+    render(<LayerExplorer classes={classes} prediction={null} modelStatus="ready" />);
+    expect(sent).toHaveLength(0);
+    fireEvent.click(screen.getByTestId('layer-explorer-toggle'));
+    expect(ofType('transfer/layerMaps')).toEqual([expect.objectContaining({ requestId: 1, imageId: 'i1', maxChannels: 16 })]);
+    fireEvent.click(screen.getAllByTestId('layer-image')[1]);
+    expect(ofType('transfer/layerMaps').at(-1)).toMatchObject({ requestId: 2, imageId: 'i2' });
+    await reply({ type: 'transfer/layerMapsReady', requestId: 1, layers: [layer('stale_relu')], head: null, ms: 1 }); // stale: dropped
+    expect(screen.queryByTestId('layer-explorer-ms')).toBeNull();
+    await reply({ type: 'transfer/layerMapsReady', requestId: 2, layers: [layer('conv1_relu'), layer('conv_pw_1_relu')], head: null, ms: 123.4 });
+    expect(screen.getByTestId('layer-explorer-ms').dataset.ms).toBe('123.4');
+    expect(screen.queryAllByTestId('layer-maps')).toHaveLength(0);
+    await act(() => vi.advanceTimersToNextFrame());
+    expect(screen.getAllByTestId('layer-maps')).toHaveLength(1);
+    await act(() => vi.advanceTimersToNextFrame());
+    const rows = screen.getAllByTestId('layer-maps');
+    expect(rows.map((row) => [row.dataset.layer, row.dataset.channels])).toEqual([['conv1_relu', '2'], ['conv_pw_1_relu', '2']]);
+    expect(screen.getAllByTestId('layer-map')).toHaveLength(4);
+
+    // Enlarge conv_pw_1_relu's channel 1: the brightest cell (the last pixel: y 1, x 1) is asked for.
+    fireEvent.click(screen.getAllByTestId('layer-map')[3]);
+    expect(screen.getByRole('dialog')).toBeTruthy();
+    expect(ofType('transfer/layerCell').at(-1)).toMatchObject({ layer: 'conv_pw_1_relu', y: 1, x: 1, channel: 1 });
+    const requestId = ofType('transfer/layerCell').at(-1)!.requestId;
+    await reply({ type: 'transfer/layerCellReady', requestId, cell });
+    const formula = screen.getByTestId('layer-formula');
+    expect(formula.textContent).toContain('z = 0.500·2.000 + (−1.000)·0.250 = 0.7500');
+    expect(formula.textContent).toContain('(0.7500 − 0.2500) / √(0.9990 + 0.001) · 2.0000 + (−0.5000) = 0.5000');
+    expect(screen.getByTestId('layer-cell-value').textContent).toBe('0.5000');
+    fireEvent.keyDown(window, { key: 'Escape' });
+    expect(screen.queryByRole('dialog')).toBeNull();
+    vi.useRealTimers();
+  });
+
+  it('says why there is nothing to show', () => {
+    render(<LayerExplorer classes={[]} prediction={null} modelStatus="ready" />);
+    fireEvent.click(screen.getByTestId('layer-explorer-toggle'));
+    expect(screen.getByTestId('layer-explorer').textContent).toContain('Add images to a class');
+    expect(sent).toHaveLength(0);
+  });
+});

@@ -1,0 +1,139 @@
+/**
+ * The studio's trained head on one image, computed by hand (Float64) from its weights, one cell
+ * per layer, following the evidence back from the top class: the softmax of its logit, the logit's
+ * dense sum, the hidden unit that adds most to it, the pooled channel that adds most to that unit.
+ * Each cell also carries tfjs's own value (`model`) for comparison.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { DenseTerm, HeadCells, HeadStep } from '../layerMapsMeta';
+import { TRUNCATION_LAYER } from '../meta';
+
+/** Dense terms sent: the largest |w·x| (the sum uses them all). */
+export const DENSE_TERMS_SHOWN = 8;
+
+const ACTIVATIONS: Record<string, (z: number) => number> = {
+  linear: (z) => z,
+  relu: (z) => Math.max(0, z),
+  relu6: (z) => Math.min(Math.max(0, z), 6),
+  sigmoid: (z) => 1 / (1 + Math.exp(-z)),
+  tanh: Math.tanh,
+};
+
+interface Forward {
+  layer: tf.layers.Layer;
+  input: Float64Array;
+  /** the layer's output; for a softmax Dense, its logits */
+  output: Float64Array;
+}
+
+/** The head's layers after conv_pw_13_relu (a fine-tuned tail holds blocks before them). */
+function headLayers(tail: tf.LayersModel): tf.layers.Layer[] {
+  const layers = tail.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
+  return layers.slice(layers.findIndex((layer) => layer.name === TRUNCATION_LAYER) + 1);
+}
+
+/** The head forward in plain numbers; null when it holds a layer not shown here. */
+function forward(layers: tf.layers.Layer[], a: Float32Array, [h, w, c]: [number, number, number]): Forward[] | null {
+  let x: Float64Array = Float64Array.from(a);
+  const steps: Forward[] = [];
+  for (const layer of layers) {
+    const kind = layer.getClassName();
+    let output: Float64Array;
+    if (kind === 'GlobalAveragePooling2D') {
+      output = new Float64Array(c);
+      x.forEach((v, k) => (output[k % c] += v / (h * w)));
+    } else if (kind === 'Flatten' || kind === 'Dropout') {
+      output = x;
+    } else if (kind === 'Dense') {
+      const [kernel, bias] = layer.getWeights().map((t) => t.dataSync() as Float32Array);
+      const units = kernel.length / x.length;
+      const activation = (layer.getConfig() as { activation: string }).activation;
+      const f = activation === 'softmax' ? ACTIVATIONS.linear : ACTIVATIONS[activation];
+      if (!f) return null;
+      output = new Float64Array(units);
+      for (let u = 0; u < units; u++) {
+        let z = bias ? bias[u] : 0;
+        for (let k = 0; k < x.length; k++) z += kernel[k * units + u] * x[k];
+        output[u] = f(z);
+      }
+    } else {
+      return null;
+    }
+    steps.push({ layer, input: x, output });
+    x = output;
+  }
+  return steps;
+}
+
+/** tfjs's own output of each layer (a softmax Dense: its logits, x·W + b), for comparison. */
+function tfOutputs(layers: tf.layers.Layer[], a: Float32Array, shape: [number, number, number]): Float32Array[] {
+  const outputs = tf.tidy(() => {
+    let x: tf.Tensor = tf.tensor(a, [1, ...shape]);
+    return layers.map((layer) => {
+      const softmaxDense = layer.getClassName() === 'Dense' && (layer.getConfig() as { activation: string }).activation === 'softmax';
+      const [kernel, bias] = layer.getWeights();
+      const logits = softmaxDense ? tf.matMul(x as tf.Tensor2D, kernel as tf.Tensor2D).add(bias ?? tf.scalar(0)) : null;
+      x = layer.apply(x, { training: false }) as tf.Tensor;
+      return logits ?? x;
+    });
+  });
+  try {
+    return outputs.map((t) => t.dataSync() as Float32Array);
+  } finally {
+    tf.dispose(outputs);
+  }
+}
+
+const argMax = (values: ArrayLike<number>) => Array.from(values).reduce((best, v, k, all) => (v > all[best] ? k : best), 0);
+
+function denseStep(step: Forward, unit: number, model: number): { step: HeadStep; next: number } {
+  const [kernel, bias] = step.layer.getWeights().map((t) => t.dataSync() as Float32Array);
+  const units = step.output.length;
+  const all: DenseTerm[] = Array.from(step.input, (x, k) => ({ k, w: kernel[k * units + unit], x }));
+  const z = all.reduce((sum, t) => sum + t.w * t.x, bias ? bias[unit] : 0);
+  const biggest = [...all].sort((p, q) => Math.abs(q.w * q.x) - Math.abs(p.w * p.x));
+  const activation = (step.layer.getConfig() as { activation: string }).activation;
+  return {
+    step: { kind: 'dense', layer: step.layer.name, unit, activation, terms: biggest.slice(0, DENSE_TERMS_SHOWN), termCount: all.length, bias: bias ? bias[unit] : 0, z, value: step.output[unit], model },
+    // The input that adds most to this unit: the cell shown one layer down.
+    next: all.reduce((best, t) => (t.w * t.x > best.w * best.x ? t : best)).k,
+  };
+}
+
+/** The head's cells for the top class; null for a head with a layer not shown here, or without a final softmax Dense. */
+export function headCells(tail: tf.LayersModel, a: Float32Array, shape: [number, number, number], labels: string[]): HeadCells | null {
+  const layers = headLayers(tail);
+  const passes = forward(layers, a, shape);
+  const final = layers[layers.length - 1];
+  if (!passes || !final || final.getClassName() !== 'Dense' || (final.getConfig() as { activation: string }).activation !== 'softmax') return null;
+  const model = tfOutputs(layers, a, shape);
+  const logits = Array.from(passes[passes.length - 1].output);
+  const classIndex = argMax(logits);
+  const top = Math.max(...logits);
+  const exps = logits.map((z) => Math.exp(z - top));
+  const probability = exps[classIndex] / exps.reduce((s, e) => s + e, 0);
+  const modelLogits = model[model.length - 1];
+  const modelMax = Math.max(...modelLogits);
+  const modelProbability = Math.exp(modelLogits[classIndex] - modelMax) / modelLogits.reduce((s, z) => s + Math.exp(z - modelMax), 0);
+  const steps: HeadStep[] = [{ kind: 'softmax', classIndex, logits, value: probability, model: modelProbability }];
+  let cell = classIndex;
+  for (let n = passes.length - 1; n >= 0; n--) {
+    const pass = passes[n];
+    const kind = pass.layer.getClassName();
+    if (kind === 'Dense') {
+      const { step, next } = denseStep(pass, cell, model[n][cell]);
+      steps.unshift(step);
+      cell = next;
+    } else if (kind === 'Dropout') {
+      steps.unshift({ kind: 'dropout' });
+    } else if (kind === 'Flatten') {
+      steps.unshift({ kind: 'flatten', length: pass.output.length });
+    } else {
+      const [h, w, c] = shape;
+      let sum = 0;
+      for (let k = cell; k < a.length; k += c) sum += a[k];
+      steps.unshift({ kind: 'pool', channel: cell, count: h * w, sum, value: pass.output[cell], model: model[n][cell] });
+    }
+  }
+  return { labels, classIndex, steps };
+}
