@@ -13,11 +13,24 @@
  *   transfer.headTrainSeconds        default head, 50 epochs, on those 300 cached embeddings (target ≤ 5 s)
  *   transfer.trainLongTasks          main-thread tasks > 50 ms while that head trains, live curves drawn (target 0)
  *   transfer.backend                 the tfjs backend used
+ *   transfer.totalSecondsToModel     photos dropped → trained model, through the UI (median of runs), and …Runs
+ *   transfer.heldOutAccuracy         on the last 20 photos per class (200), median of runs; …Runs, …Spread (max − min)
+ *   transfer.trainFps / trainLongTasks  the page from Train to done (embedding + head), median of runs
+ *   tm.*                             Teachable Machine's own library (scripts/benchTm.mjs), same photos and base
+ *   compare.speedupVsTm              tm.totalSeconds / transfer.totalSecondsToModel
+ *
+ * Environment (to shorten runs while developing): BENCH_RUNS (ours, 3), BENCH_TM_RUNS (3),
+ * BENCH_TM_BACKENDS (webgl; e.g. webgl,cpu:1 = cpu too, one run), BENCH_CLASSES (10), BENCH_TRAIN (30), BENCH_TEST (20),
+ * BENCH_EPOCHS (50), BENCH_SKIP_PLAYGROUND=1, BENCH_DIST (the build to serve, dist), BENCH_SKIP_TM=1, BENCH_OUT=file (or `-- --out file`):
+ * also write the JSON there (pretty-printed). Progress goes to stderr.
  */
 import { preview } from 'vite';
-import { readdirSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
+import { round } from './benchStats.mjs';
+import { measureStudio } from './benchStudio.mjs';
+import { measureTeachableMachine } from './benchTm.mjs';
 
 const PORT = Number(process.env.BENCH_PORT ?? 4179);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -32,7 +45,7 @@ const CONFIGS = {
 
 /** `vite preview` of the build, in this process (so it always stops with the benchmark). */
 async function startServer() {
-  return preview({ preview: { host: '127.0.0.1', port: PORT, strictPort: true }, logLevel: 'warn' });
+  return preview({ preview: { host: '127.0.0.1', port: PORT, strictPort: true }, build: { outDir: process.env.BENCH_DIST ?? 'dist' }, logLevel: 'warn' });
 }
 
 async function readNumber(page, testId) {
@@ -73,55 +86,63 @@ async function measure(browser, name) {
   return { epochsPerSec: (samples1 - samples0) / trainCount / seconds, fps: frames / seconds, longTasks, backend };
 }
 
-const DATASET = join(resolve(process.env.SHARED_DIR ?? join(process.cwd(), '..', 'shared')), 'datasets', 'sign-language-digits');
-const TRANSFER_CLASSES = 10;
-const TRANSFER_IMAGES = 30;
+const SHARED = resolve(process.env.SHARED_DIR ?? join(process.cwd(), '..', 'shared'));
+const DATASET = join(SHARED, 'datasets', 'sign-language-digits');
+const MODEL_DIR = join(SHARED, 'models', 'mobilenet_v1_0.25_224');
+const env = (name, fallback) => Number(process.env[name] ?? fallback);
+const SIZE = { classes: env('BENCH_CLASSES', 10), trainPerClass: env('BENCH_TRAIN', 30), testPerClass: env('BENCH_TEST', 20), epochs: env('BENCH_EPOCHS', 50) };
+const outArg = process.argv.indexOf('--out');
+const OUT = outArg >= 0 ? process.argv[outArg + 1] : process.env.BENCH_OUT;
+const log = (line) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
-/** The studio on 10 classes × 30 photos: embedding rate, head training time, and raw predict for comparison. */
-async function measureTransfer(browser, backend) {
-  const page = await browser.newPage();
-  await page.addInitScript(() => {
-    window.__longTasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((entry) => window.__longTasks.push(entry.startTime))).observe({ type: 'longtask' });
-  });
-  await page.goto(`${BASE}/?lang=en&debug=1${backend ? `&backend=${backend}` : ''}#transfer`);
-  await page.locator('[data-testid=model-status][data-status=ready]').waitFor({ timeout: 120_000 });
-  for (let k = 2; k < TRANSFER_CLASSES; k++) await page.getByTestId('add-class').click();
-  const cards = page.getByTestId('class-card');
-  for (let digit = 0; digit < TRANSFER_CLASSES; digit++) {
-    const files = readdirSync(join(DATASET, String(digit))).sort().slice(0, TRANSFER_IMAGES).map((name) => join(DATASET, String(digit), name));
-    await cards.nth(digit).getByTestId('class-name').fill(`digit ${digit}`);
-    await cards.nth(digit).locator('input[type=file]').setInputFiles(files);
+/** Our studio's keys (transfer.*). */
+function transferKeys(ours) {
+  return {
+    'transfer.embedImagesPerSec': round(ours.embedImagesPerSec),
+    'transfer.rawPredictImagesPerSec': round(ours.rawPredictImagesPerSec),
+    'transfer.embedVsRawPredict': round(ours.embedVsRawPredict, 3),
+    'transfer.headTrainSeconds': round(ours.headTrainSeconds, 2),
+    'transfer.embedSeconds': round(ours.embedSeconds, 2),
+    'transfer.totalSecondsToModel': round(ours.totalSecondsToModel, 2),
+    'transfer.totalSecondsToModelRuns': ours.totalSecondsToModelRuns.map((x) => round(x, 2)),
+    'transfer.heldOutAccuracy': round(ours.heldOutAccuracy, 3),
+    'transfer.heldOutAccuracyRuns': ours.heldOutAccuracyRuns.map((x) => round(x, 3)),
+    'transfer.heldOutAccuracySpread': round(ours.heldOutAccuracySpread, 3),
+    'transfer.trainFps': round(ours.trainFps),
+    'transfer.trainLongTasks': ours.trainLongTasks,
+    'transfer.trainLongTasksRuns': ours.trainLongTasksRuns,
+    'transfer.backend': ours.backend,
+    'transfer.offMachineRequests': ours.offMachineRequests,
+  };
+}
+
+/** Teachable Machine's keys (tm.*): its best backend, plus tm.byBackend when more than one ran. */
+function tmKeys(tm) {
+  const { best, byBackend } = tm;
+  const keys = {
+    'tm.library': `@teachablemachine/image@${JSON.parse(readFileSync('node_modules/@teachablemachine/image/package.json', 'utf8')).version}`,
+    'tm.tfjs': best.tfjsVersion,
+    'tm.backend': best.backend,
+    'tm.floatPrecision': best.floatPrecision,
+    'tm.epsilon': best.epsilon,
+    'tm.embedSeconds': round(best.embedSeconds, 2),
+    'tm.trainSeconds': round(best.trainSeconds, 2),
+    'tm.totalSeconds': round(best.totalSeconds, 2),
+    'tm.totalSecondsRuns': best.totalSecondsRuns.map((x) => round(x, 2)),
+    'tm.heldOutAccuracy': round(best.heldOutAccuracy, 3),
+    'tm.heldOutAccuracyRuns': best.heldOutAccuracyRuns.map((x) => round(x, 3)),
+    'tm.heldOutAccuracySpread': round(best.heldOutAccuracySpread, 3),
+    'tm.fps': round(best.fps),
+    'tm.longTasks': best.longTasks,
+    'tm.longTasksRuns': best.longTasksRuns,
+    'tm.embedFps': round(best.embedFps),
+    'tm.embedLongTasks': best.embedLongTasks,
+    'tm.offMachineRequests': Object.values(byBackend).reduce((sum, b) => sum + b.offMachineRequests, 0),
+  };
+  if (Object.keys(byBackend).length > 1) {
+    keys['tm.byBackend'] = Object.fromEntries(Object.entries(byBackend).map(([name, b]) => [name, { totalSeconds: round(b.totalSeconds, 2), embedSeconds: round(b.embedSeconds, 2), trainSeconds: round(b.trainSeconds, 2), heldOutAccuracy: round(b.heldOutAccuracy, 3), heldOutAccuracyRuns: b.heldOutAccuracyRuns.map((x) => round(x, 3)), fps: round(b.fps), longTasks: b.longTasks, runs: b.runs }]));
   }
-  for (let digit = 0; digit < TRANSFER_CLASSES; digit++) {
-    await cards.nth(digit).getByTestId('class-count').filter({ hasText: `${TRANSFER_IMAGES} ` }).waitFor({ timeout: 120_000 });
-  }
-  const trainStart = await page.evaluate(() => performance.now());
-  await page.getByRole('button', { name: /^Train/ }).click();
-  await page.locator('[data-testid=train-status][data-phase=done]').waitFor({ timeout: 900_000 });
-  const trainLongTasks = await page.evaluate((start) => window.__longTasks.filter((time) => time >= start).length, trainStart);
-  const timings = page.getByTestId('train-timings');
-  const embedded = Number(await timings.getAttribute('data-embedded'));
-  const embedMs = Number(await timings.getAttribute('data-embed-ms'));
-  const trainMs = Number(await timings.getAttribute('data-train-ms'));
-  const raw = await page.evaluate(
-    (batches) =>
-      new Promise((resolve) => {
-        const { client } = window.__neuralPlayground;
-        const stop = client.subscribe({
-          onMessage: (message) => {
-            if (message.type !== 'transfer/rawPredictMeasured') return;
-            stop();
-            resolve(message);
-          },
-        });
-        client.sendTransfer({ type: 'transfer/measureRawPredict', batches });
-      }),
-    Math.ceil((TRANSFER_CLASSES * TRANSFER_IMAGES) / 16),
-  );
-  await page.close();
-  const embedImagesPerSec = embedded / (embedMs / 1000);
-  return { embedImagesPerSec, rawPredictImagesPerSec: raw.imagesPerSec, embedVsRawPredict: embedImagesPerSec / raw.imagesPerSec, headTrainSeconds: trainMs / 1000, trainLongTasks, backend: raw.backend };
+  return keys;
 }
 
 const server = await startServer();
@@ -130,29 +151,39 @@ const browser = await chromium.launch({
   args: ['--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--enable-unsafe-swiftshader'],
 });
 try {
-  const small = await measure(browser, 'default');
-  const big = await measure(browser, 'big');
-  const transfer = await measureTransfer(browser, process.env.BENCH_BACKEND);
-  const round = (x, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
+  const skipPlayground = process.env.BENCH_SKIP_PLAYGROUND === '1';
+  const small = skipPlayground ? null : await measure(browser, 'default');
+  const big = skipPlayground ? null : await measure(browser, 'big');
+  if (big) log(`playground: default ${small.epochsPerSec.toFixed(0)} epochs/s, big ${big.epochsPerSec.toFixed(0)} epochs/s, ${big.fps.toFixed(1)} fps`);
+  const ours = await measureStudio(browser, { base: BASE, datasetDir: DATASET, ...SIZE, runs: env('BENCH_RUNS', 3), backend: process.env.BENCH_BACKEND, log });
+  const tm =
+    process.env.BENCH_SKIP_TM === '1'
+      ? null
+      : await measureTeachableMachine(browser, { datasetDir: DATASET, modelDir: MODEL_DIR, ...SIZE, runs: env('BENCH_TM_RUNS', 3), backends: (process.env.BENCH_TM_BACKENDS ?? 'webgl').split(','), log });
   const result = {
-    'playground.default.epochsPerSec': round(small.epochsPerSec),
-    'playground.big.epochsPerSec': round(big.epochsPerSec),
-    'playground.fps': round(big.fps),
-    'playground.longTasks': big.longTasks,
-    'playground.default.vsTarget': round(small.epochsPerSec / TARGETS.defaultEpochsPerSec, 2),
-    'playground.big.vsTarget': round(big.epochsPerSec / TARGETS.bigEpochsPerSec, 2),
-    'transfer.embedImagesPerSec': round(transfer.embedImagesPerSec),
-    'transfer.rawPredictImagesPerSec': round(transfer.rawPredictImagesPerSec),
-    'transfer.embedVsRawPredict': round(transfer.embedVsRawPredict, 3),
-    'transfer.headTrainSeconds': round(transfer.headTrainSeconds, 2),
-    'transfer.trainLongTasks': transfer.trainLongTasks,
-    'transfer.backend': transfer.backend,
-    targets: { 'transfer.embedVsRawPredict': 0.9, 'transfer.headTrainSeconds': 5, 'transfer.trainLongTasks': 0, 'playground.default.epochsPerSec': TARGETS.defaultEpochsPerSec, 'playground.big.epochsPerSec': TARGETS.bigEpochsPerSec, 'playground.fps': TARGETS.fps, 'playground.longTasks': TARGETS.longTasks },
-    backend: big.backend,
+    ...(big && {
+      'playground.default.epochsPerSec': round(small.epochsPerSec),
+      'playground.big.epochsPerSec': round(big.epochsPerSec),
+      'playground.fps': round(big.fps),
+      'playground.longTasks': big.longTasks,
+      'playground.default.vsTarget': round(small.epochsPerSec / TARGETS.defaultEpochsPerSec, 2),
+      'playground.big.vsTarget': round(big.epochsPerSec / TARGETS.bigEpochsPerSec, 2),
+    }),
+    ...transferKeys(ours),
+    ...(tm && tmKeys(tm)),
+    ...(tm && { 'compare.speedupVsTm': round(tm.best.totalSeconds / ours.totalSecondsToModel, 2) }),
+    targets: {
+      'transfer.embedVsRawPredict': 0.9, 'transfer.headTrainSeconds': 5, 'transfer.trainLongTasks': 0,
+      'transfer.heldOutAccuracy': 0.93, 'transfer.heldOutAccuracySpread': 0.05, 'transfer.trainFps': TARGETS.fps, 'compare.speedupVsTm': 10,
+      'playground.default.epochsPerSec': TARGETS.defaultEpochsPerSec, 'playground.big.epochsPerSec': TARGETS.bigEpochsPerSec, 'playground.fps': TARGETS.fps, 'playground.longTasks': TARGETS.longTasks,
+    },
+    setup: { ...SIZE, testImages: ours.testImages, runs: ours.runs, tmRuns: tm ? tm.best.runs : 0, head: 'Dense 100 ReLU → softmax, Adam 0.001, batch 16, 15 % validation' },
+    backend: big?.backend ?? ours.backend,
     browser: `chromium ${browser.version()}`,
     measuredSeconds: MEASURE_MS / 1000,
     date: new Date().toISOString(),
   };
+  if (OUT) writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result));
 } finally {
   await browser.close();

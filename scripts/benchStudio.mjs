@@ -1,0 +1,186 @@
+/**
+ * Our transfer-learning studio, measured the way a person uses it (`npm run bench`): the built app
+ * in headless Chromium, photos dropped into class cards, default head, Train. Then the 200
+ * held-out photos go through the worker (`?debug=1` exposes the worker client as
+ * `window.__neuralPlayground.client`) as `transfer/predict` messages, as the Predict panel sends them.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { argmax, accuracy, median, spread, splitClass } from './benchStats.mjs';
+
+/** Page-side instrumentation: long-task start times, and an animation-frame counter the bench starts and stops. */
+function instrument() {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => list.getEntries().forEach((entry) => window.__longTasks.push(entry.startTime))).observe({ type: 'longtask' });
+  window.__frames = { count: 0, running: false };
+  window.__startFrames = () => {
+    window.__frames = { count: 0, running: true, start: performance.now() };
+    const frame = () => {
+      if (!window.__frames.running) return;
+      window.__frames.count++;
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+    return window.__frames.start;
+  };
+}
+
+/** Overrides the head's seed in the `transfer/train` message (the UI has no seed field), so runs differ as the library's do. */
+async function useSeed(page, seed) {
+  await page.evaluate((value) => {
+    const { client } = window.__neuralPlayground;
+    const send = client.sendTransfer.bind(client);
+    client.sendTransfer = (message) => send(message.type === 'transfer/train' ? { ...message, head: { ...message.head, seed: value } } : message);
+  }, seed);
+}
+
+/** Sends each held-out photo as `transfer/predict` and returns the predicted class index per photo. */
+async function predictHeldOut(page, urls) {
+  return page.evaluate(
+    async ({ urls }) => {
+      const { client } = window.__neuralPlayground;
+      const files = await Promise.all(urls.map(async (url) => (await fetch(url)).blob()));
+      const base = 1_000_000; // far from the Predict panel's request ids
+      return new Promise((resolve, reject) => {
+        const replies = new Array(files.length);
+        let pending = files.length;
+        const stop = client.subscribe({
+          onMessage: (message) => {
+            const index = message.requestId - base;
+            if (!(index >= 0 && index < files.length)) return;
+            if (message.type === 'transfer/error') return (stop(), reject(new Error(`predict failed: ${message.code} ${message.detail ?? ''}`)));
+            if (message.type !== 'transfer/prediction') return;
+            replies[index] = { probabilities: Array.from(message.probabilities), labels: message.labels };
+            if (--pending === 0) (stop(), resolve(replies));
+          },
+        });
+        files.forEach((file, index) => client.sendTransfer({ type: 'transfer/predict', requestId: base + index, file }));
+      });
+    },
+    { urls },
+  );
+}
+
+/** Measures the worker's plain `model.predict` on the truncated base (batch 16), for transfer.embedVsRawPredict. */
+async function rawPredict(page, batches) {
+  return page.evaluate(
+    (count) =>
+      new Promise((resolve) => {
+        const { client } = window.__neuralPlayground;
+        const stop = client.subscribe({
+          onMessage: (message) => {
+            if (message.type !== 'transfer/rawPredictMeasured') return;
+            stop();
+            resolve(message);
+          },
+        });
+        client.sendTransfer({ type: 'transfer/measureRawPredict', batches: count });
+      }),
+    batches,
+  );
+}
+
+/** Adds the classes, drops the training photos, trains; returns wall-clock seconds and what the page saw. */
+async function trainThroughUi(page, split, options) {
+  for (let k = 2; k < split.length; k++) await page.getByTestId('add-class').click();
+  if (options.epochs !== 50) await page.getByTestId('head-epochs').fill(String(options.epochs));
+  const cards = page.getByTestId('class-card');
+  for (let digit = 0; digit < split.length; digit++) await cards.nth(digit).getByTestId('class-name').fill(`digit ${digit}`);
+  const started = Date.now();
+  for (let digit = 0; digit < split.length; digit++) {
+    await cards.nth(digit).locator('input[type=file]').setInputFiles(split[digit].train.map((name) => join(options.datasetDir, String(digit), name)));
+  }
+  for (let digit = 0; digit < split.length; digit++) {
+    await cards.nth(digit).getByTestId('class-count').filter({ hasText: `${split[digit].train.length} ` }).waitFor({ timeout: 120_000 });
+  }
+  const trainStart = await page.evaluate(() => window.__startFrames());
+  await page.getByRole('button', { name: /^Train/ }).click();
+  await page.locator('[data-testid=train-status][data-phase=done]').waitFor({ timeout: 900_000 });
+  const totalSeconds = (Date.now() - started) / 1000;
+  const seen = await page.evaluate((start) => {
+    window.__frames.running = false;
+    const seconds = (performance.now() - window.__frames.start) / 1000;
+    return { fps: window.__frames.count / seconds, longTasks: window.__longTasks.filter((time) => time >= start).length };
+  }, trainStart);
+  const timings = page.getByTestId('train-timings');
+  const embedded = Number(await timings.getAttribute('data-embedded'));
+  const embedMs = Number(await timings.getAttribute('data-embed-ms'));
+  const trainMs = Number(await timings.getAttribute('data-train-ms'));
+  return { totalSeconds, trainFps: seen.fps, trainLongTasks: seen.longTasks, embedded, embedMs, trainMs };
+}
+
+/** One run in a fresh browser context (fresh IndexedDB): train through the UI, then the held-out photos. */
+async function runOnce(browser, options, split, seed, withRawPredict, blocked) {
+  // No service worker (the PWA's): Playwright's routing must see every request, and a first visit gains nothing from one.
+  const context = await browser.newContext({ serviceWorkers: 'block' });
+  try {
+    // Nothing may leave the machine: requests off the app's origin are aborted and counted.
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (url.startsWith(options.base) || url.startsWith('data:') || url.startsWith('blob:')) return route.fallback();
+      blocked.push(url);
+      return route.abort('blockedbyclient');
+    });
+    const page = await context.newPage();
+    await page.addInitScript(instrument);
+    // The held-out photos, served on the app's own origin (bench only): the page fetches them as Blobs.
+    await page.route(`${options.base}/__bench/data/**`, (route) => {
+      const [digit, name] = new URL(route.request().url()).pathname.split('/').slice(-2).map(decodeURIComponent);
+      return route.fulfill({ status: 200, contentType: 'image/jpeg', body: readFileSync(join(options.datasetDir, digit, name)) });
+    });
+    await page.goto(`${options.base}/?lang=en&debug=1${options.backend ? `&backend=${options.backend}` : ''}#transfer`);
+    await page.locator('[data-testid=model-status][data-status=ready]').waitFor({ timeout: 120_000 });
+    await useSeed(page, seed);
+    const trained = await trainThroughUi(page, split, options);
+    const urls = split.flatMap((s, digit) => s.test.map((name) => `${options.base}/__bench/data/${digit}/${encodeURIComponent(name)}`));
+    const truth = split.flatMap((s, digit) => s.test.map(() => digit));
+    const replies = await predictHeldOut(page, urls);
+    const predicted = replies.map((reply) => Number(reply.labels[argmax(reply.probabilities)].replace('digit ', '')));
+    const raw = withRawPredict ? await rawPredict(page, Math.ceil(trained.embedded / 16)) : null;
+    return { ...trained, heldOutAccuracy: accuracy(predicted, truth), testImages: truth.length, raw };
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * The studio on `classes` × `trainPerClass` photos, `runs` times (head seeds 1, 2, 3, …), held-out
+ * accuracy on the last `testPerClass` photos of each class.
+ * @param {import('@playwright/test').Browser} browser
+ * @param {{ base: string, datasetDir: string, classes: number, trainPerClass: number, testPerClass: number, runs: number,
+ *           epochs: number, backend?: string, log?: (line: string) => void }} options
+ */
+export async function measureStudio(browser, options) {
+  const log = options.log ?? (() => undefined);
+  const split = Array.from({ length: options.classes }, (_, digit) => splitClass(readdirSync(join(options.datasetDir, String(digit))), options.trainPerClass, options.testPerClass));
+  const runs = [];
+  const blocked = [];
+  for (let n = 0; n < options.runs; n++) {
+    const run = await runOnce(browser, options, split, n + 1, n === 0, blocked);
+    log(`ours run ${n + 1}/${options.runs}: to a model ${run.totalSeconds.toFixed(1)} s (embed ${(run.embedMs / 1000).toFixed(1)} s, train ${(run.trainMs / 1000).toFixed(1)} s), held-out ${run.heldOutAccuracy.toFixed(3)}, ${run.trainFps.toFixed(1)} fps, ${run.trainLongTasks} long tasks`);
+    runs.push(run);
+  }
+  const pick = (key) => runs.map((run) => run[key]);
+  const accuracies = pick('heldOutAccuracy');
+  const raw = runs[0].raw;
+  const embedImagesPerSec = runs[0].embedded / (runs[0].embedMs / 1000);
+  return {
+    backend: raw.backend,
+    runs: runs.length,
+    testImages: runs[0].testImages,
+    embedImagesPerSec,
+    rawPredictImagesPerSec: raw.imagesPerSec,
+    embedVsRawPredict: embedImagesPerSec / raw.imagesPerSec,
+    embedSeconds: median(pick('embedMs')) / 1000,
+    headTrainSeconds: median(pick('trainMs')) / 1000,
+    totalSecondsToModel: median(pick('totalSeconds')),
+    totalSecondsToModelRuns: pick('totalSeconds'),
+    heldOutAccuracy: median(accuracies),
+    heldOutAccuracyRuns: accuracies,
+    heldOutAccuracySpread: spread(accuracies),
+    trainFps: median(pick('trainFps')),
+    trainLongTasks: median(pick('trainLongTasks')),
+    trainLongTasksRuns: pick('trainLongTasks'),
+    offMachineRequests: blocked.length,
+  };
+}
