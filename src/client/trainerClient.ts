@@ -5,7 +5,7 @@
  */
 import type { BackendChoice, PlaygroundConfig } from '../features/playground/meta';
 import type { RunPosition } from '../features/playground/url';
-import type { FromWorker, ToWorker, TransferToWorker } from '../worker/protocol';
+import type { DebugToWorker, FromWorker, ToWorker, TransferToWorker } from '../worker/protocol';
 
 type WithoutRunId<T> = T extends { runId: number } ? Omit<T, 'runId'> : never;
 export type RunCommand = WithoutRunId<Exclude<ToWorker, { type: 'init' }>>;
@@ -71,6 +71,11 @@ export class TrainerClient {
 
   private post(message: ToWorker): void {
     this.worker.postMessage(message);
+  }
+
+  /** Debug-only commands for the reliability checks (lose the WebGL context, crash the worker); the app never sends them. */
+  debug(message: DebugToWorker): void {
+    this.post(message);
   }
 
   /** Kills the worker as a crash would (for the reliability checks). */

@@ -8,7 +8,7 @@ import { SAMPLES_PER_SECOND, type BackendChoice, type PlaygroundConfig } from '.
 import type { RunPosition } from '../features/playground/url';
 import { Inspector } from '../features/playground/worker/inspect';
 import { PlaygroundTrainer } from '../features/playground/worker/trainer';
-import { transferablesOf, type FromWorker, type RunStatus, type StepUnit, type ToWorker, type TransferToWorker } from './protocol';
+import { transferablesOf, type DebugToWorker, type FromWorker, type RunStatus, type StepUnit, type ToWorker, type TransferToWorker } from './protocol';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -119,13 +119,50 @@ let backendTask: Promise<void> = Promise.resolve();
 function startBackend(choice: BackendChoice): void {
   backendTask = backendTask.then(async () => {
     try {
-      const { selectBackend } = await import('./tf/backend');
+      const { selectBackend, watchWebglContext } = await import('./tf/backend');
       const { backend, probe } = await selectBackend(choice);
       post({ type: 'backend', backend, requested: choice, softwareRendered: probe.softwareRendered, renderer: probe.renderer });
+      if (backend === 'webgl') watchWebglContext(() => webglLost(choice));
     } catch (error) {
       post({ type: 'error', code: 'backendFailed', detail: String(error) });
     }
   });
+}
+
+/**
+ * The webgl backend's context was lost, and every tensor with it: carry on with the next backend
+ * (wasm, else cpu), tell the page, and let the studio load its models again on it.
+ */
+function webglLost(choice: BackendChoice): void {
+  backendTask = backendTask.then(async () => {
+    try {
+      const { selectBackend } = await import('./tf/backend');
+      const { backend, probe } = await selectBackend('wasm');
+      post({ type: 'backend', backend, requested: choice, softwareRendered: probe.softwareRendered, renderer: probe.renderer });
+      post({ type: 'backendLost', lost: 'webgl', backend });
+    } catch (error) {
+      post({ type: 'error', code: 'backendFailed', detail: String(error) });
+    }
+  });
+  // After the new backend is active (backendTask), the studio reloads what lived on the old one.
+  void studio?.then((instance) => instance.backendChanged());
+}
+
+/** Debug-only commands (see DebugToWorker). */
+async function debugCommand(message: DebugToWorker): Promise<void> {
+  if (message.type === 'debug/crash') {
+    // Uncaught, as a real bug would be: the page sees the worker's error event.
+    setTimeout(() => {
+      throw new Error('debug/crash');
+    });
+    return;
+  }
+  await backendTask;
+  const { activeWebglContext, checkWebglContexts } = await import('./tf/backend');
+  const gl = activeWebglContext();
+  if (!gl) return post({ type: 'error', code: 'badMessage', detail: 'debug/loseWebglContext: webgl is not the active backend' });
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  setTimeout(checkWebglContexts, 50);
 }
 
 /** The transfer studio loads (with tfjs) only when first used. */
@@ -136,6 +173,10 @@ function transferStudio() {
 }
 
 function handle(message: ToWorker): void {
+  if (message.type === 'debug/crash' || message.type === 'debug/loseWebglContext') {
+    void debugCommand(message);
+    return;
+  }
   if (message.type.startsWith('transfer/')) {
     transferStudio()
       .then((instance) => instance.handle(message as TransferToWorker))

@@ -75,3 +75,34 @@ export async function selectBackend(choice: BackendChoice): Promise<{ backend: B
   }
   throw new Error('no tfjs backend could start');
 }
+
+/** The webgl backend's WebGL context, while webgl is the active backend. */
+export function activeWebglContext(): WebGL2RenderingContext | null {
+  if (tf.getBackend() !== 'webgl') return null;
+  const backend = tf.backend() as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } };
+  return backend.gpgpu?.gl ?? null;
+}
+
+/**
+ * Calls onLost once when the active webgl backend's context is lost (a driver reset, the GPU out
+ * of memory, or WEBGL_lose_context). Every tensor on it is gone with it.
+ */
+export function watchWebglContext(onLost: () => void): void {
+  const gl = activeWebglContext();
+  if (!gl) return;
+  let fired = false;
+  const lost = () => {
+    if (fired) return;
+    fired = true;
+    onLost();
+  };
+  (gl as unknown as { canvas: OffscreenCanvas }).canvas.addEventListener('webglcontextlost', lost);
+  // Some platforms do not deliver the event to an OffscreenCanvas in a worker: look again soon.
+  contextChecks.push(() => gl.isContextLost() && lost());
+}
+
+const contextChecks: (() => void)[] = [];
+/** Runs the context checks (after a debug loss, or before work that would use the context). */
+export function checkWebglContexts(): void {
+  contextChecks.forEach((check) => check());
+}

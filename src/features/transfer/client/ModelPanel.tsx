@@ -4,7 +4,7 @@ import { useI18n } from '../../../i18n/I18nProvider';
 import type { ModelStatus, TransferErrorCode } from '../../../worker/protocol';
 
 interface Props {
-  model: { status: ModelStatus; progress: number; from?: string; code?: TransferErrorCode };
+  model: { status: ModelStatus; progress: number; from?: string; code?: TransferErrorCode; detail?: string };
   onFiles(files: File[]): void;
   onUrl(url: string): void;
 }
@@ -23,7 +23,7 @@ export function ModelPanel({ model, onFiles, onUrl }: Props) {
       {model.status === 'loading' && <progress max={1} value={model.progress} aria-label={t('transfer.model.loading')} />}
       {model.code && (
         <p className="notice notice-error" role="alert" data-testid="model-error">
-          {t(`transfer.error.${model.code}`)} {t('transfer.model.remedy')}
+          {t(`transfer.error.${model.code}`, { detail: model.detail ?? '' })} {t('transfer.model.remedy')}
         </p>
       )}
       <details className="load-model">

@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { IMAGE_SIZE, TRUNCATION_LAYER, type HeadConfig } from '../meta';
+import { checkModelJson, ModelFilesRefused, type ModelFilesCode } from './modelFiles';
 
 export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'classifier.weights.bin';
@@ -23,7 +24,12 @@ export interface ClassifierMetadata {
   createdAt: string;
 }
 
-export class ImportInvalid extends Error {}
+/** Why an import was refused: the studio shows `transfer.error.<code>` (detail: names or sizes). */
+export class ImportInvalid extends Error {
+  constructor(message: string, readonly code: ModelFilesCode | 'importShapes' = 'importFailed', readonly detail?: string) {
+    super(message);
+  }
+}
 
 /** Base (input [batch, 224, 224, 3]) and head as one model; it shares their layers and weights. */
 export function combine(truncated: tf.LayersModel, head: tf.LayersModel): tf.LayersModel {
@@ -93,12 +99,25 @@ export async function importClassifier(files: File[]): Promise<{ model: tf.Layer
   if (!metadataFile || !modelFile) throw new ImportInvalid('need model.json, its weights and metadata.json');
   const metadata = parseMetadata(await metadataFile.text());
   const weights = files.filter((file) => !file.name.endsWith('.json'));
-  const model = await tf.loadLayersModel(tf.io.browserFiles([modelFile, ...weights]));
+  try {
+    checkModelJson(await modelFile.text(), weights);
+  } catch (error) {
+    if (error instanceof ModelFilesRefused) throw new ImportInvalid(error.message, error.code, error.detail);
+    throw error;
+  }
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel(tf.io.browserFiles([modelFile, ...weights]));
+  } catch (error) {
+    // tfjs checks each weight against its layer: a mismatch names the shapes.
+    if (/shape/i.test(String(error))) throw new ImportInvalid(String(error), 'importShapes');
+    throw new ImportInvalid(String(error));
+  }
   const input = model.inputs[0].shape;
   const output = model.outputs[0].shape;
   if (input[1] !== IMAGE_SIZE || input[2] !== IMAGE_SIZE || input[3] !== 3 || output[1] !== metadata.labels.length) {
     model.dispose();
-    throw new ImportInvalid('the model does not fit its metadata');
+    throw new ImportInvalid('the model does not fit its metadata', 'importShapes');
   }
   return { model, metadata };
 }

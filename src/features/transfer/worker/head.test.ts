@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../engine/random';
 import { DEFAULT_HEAD, IMAGE_SIZE, type HeadConfig } from '../meta';
 import { embedImages, EMBEDDING_LENGTH } from './embed';
-import { argmax, buildHead, disposeModel, evaluate, fitHead, predictProbabilities } from './head';
+import { argmax, buildHead, Diverged, disposeModel, evaluate, fitHead, predictProbabilities } from './head';
 import { splitByClass } from './split';
 
 /** A tiny stand-in for the truncated MobileNet: [n, 224, 224, 3] → [n, 7, 7, 256]. */
@@ -106,6 +106,23 @@ describe('transfer head on cached embeddings', () => {
     expect(stopped).toBe(true);
     expect(seen).toBe(2);
     disposeModel(model);
+  });
+});
+
+describe('a learning rate that diverges', () => {
+  it('stops training with Diverged before a NaN or ∞ loss reaches the curves', async () => {
+    await tf.setBackend('cpu');
+    const rng = mulberry32(9);
+    const data = { embeddings: Array.from({ length: 16 }, () => Float32Array.from({ length: EMBEDDING_LENGTH }, () => rng() * 6)), labels: Array.from({ length: 16 }, (_, n) => n % 2) };
+    const config: HeadConfig = { ...HEAD, optimizer: 'sgd', learningRate: 1e4, epochs: 30 };
+    const before = tf.memory().numTensors;
+    const model = buildHead(config, 2);
+    const losses: number[] = [];
+    await expect(fitHead(model, config, data, data, 2, { onEpochEnd: (_, logs) => void losses.push(logs.loss, logs.valLoss!), shouldStop: () => false })).rejects.toBeInstanceOf(Diverged);
+    expect(losses.every(Number.isFinite)).toBe(true);
+    expect(losses.length).toBeLessThan(60);
+    disposeModel(model);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
 

@@ -52,8 +52,32 @@ export function yieldToEvents(): Promise<void> {
   });
 }
 
-/** One pass over the training set in a seeded random order; returns the mean loss and accuracy. */
-async function trainEpoch(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, batchSize: number, rng: () => number): Promise<[number, number]> {
+/** Training blew up (too high a learning rate): a batch's loss became NaN or ±∞, or the loss stayed far above a guess's. */
+export class Diverged extends Error {
+  constructor(readonly loss: number) {
+    super(`the loss diverged: ${loss}`);
+  }
+}
+
+/**
+ * An epoch's mean loss above this is worse than guessing by far: ln C is the loss of a uniform
+ * guess over C classes, and a softmax pushed into saturation by a huge step sits at −ln ε ≈ 16
+ * for each wrong example (cross-entropy clips at ε = 1e-7), where no gradient flows any more.
+ */
+export function divergenceLimit(numClasses: number): number {
+  return Math.max(2 * Math.log(numClasses), 4);
+}
+
+/** Throws Diverged unless the loss is a finite number. */
+export function checkFinite(loss: number): void {
+  if (!Number.isFinite(loss)) throw new Diverged(loss);
+}
+
+/** A change applied to each training batch's inputs before the step (data augmentation), inside tf.tidy. */
+export type BatchTransform = (xs: tf.Tensor) => tf.Tensor;
+
+/** One pass over the training set in a seeded random order; returns the mean loss and accuracy (Diverged on a NaN/∞ loss). */
+async function trainEpoch(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, batchSize: number, rng: () => number, transform?: BatchTransform): Promise<[number, number]> {
   const count = xs.shape[0];
   const order = Array.from({ length: count }, (_, n) => n);
   shuffleInPlace(order, rng);
@@ -63,10 +87,12 @@ async function trainEpoch(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, b
     const indices = order.slice(start, start + batchSize);
     const [xb, yb] = tf.tidy(() => {
       const picked = tf.tensor1d(indices, 'int32');
-      return [tf.gather(xs, picked), tf.gather(ys, picked)];
+      const batch = tf.gather(xs, picked);
+      return [transform ? transform(batch) : batch, tf.gather(ys, picked)];
     });
     const [loss, acc] = (await model.trainOnBatch(xb, yb)) as number[];
     tf.dispose([xb, yb]);
+    checkFinite(loss);
     lossSum += loss * indices.length;
     accSum += acc * indices.length;
   }
@@ -99,17 +125,24 @@ function trainingView(model: tf.LayersModel, head: HeadConfig): { trainer: tf.La
 /**
  * Trains `model` (compiled here with the head's optimizer) on xs with mini-batches in a seeded
  * order, so a run can be repeated; returns whether it was stopped early. Leaves xs to the caller.
+ * `transform` (optional) changes each training batch's inputs (augmentation), never validation's.
  */
-export async function fitModel(model: tf.LayersModel, head: HeadConfig, xs: tf.Tensor, labels: number[], valXs: tf.Tensor | undefined, valLabels: number[], numClasses: number, callbacks: FitCallbacks): Promise<boolean> {
+export async function fitModel(model: tf.LayersModel, head: HeadConfig, xs: tf.Tensor, labels: number[], valXs: tf.Tensor | undefined, valLabels: number[], numClasses: number, callbacks: FitCallbacks, transform?: BatchTransform): Promise<boolean> {
   const ys = oneHot(labels, numClasses);
   const valYs = valXs ? oneHot(valLabels, numClasses) : undefined;
   model.compile({ optimizer: makeOptimizer(head.optimizer, head.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   const rng = mulberry32(head.seed);
+  const limit = divergenceLimit(numClasses);
+  let epochsAboveLimit = 0;
   try {
     for (let epoch = 0; epoch < head.epochs; epoch++) {
-      const [loss, acc] = await trainEpoch(model, xs, ys, head.batchSize, rng);
+      const [loss, acc] = await trainEpoch(model, xs, ys, head.batchSize, rng, transform);
+      // Two epochs in a row far above a guess: stuck in saturation, it will not come back.
+      epochsAboveLimit = loss > limit ? epochsAboveLimit + 1 : 0;
+      if (epochsAboveLimit >= 2) throw new Diverged(loss);
       const logs: EpochLogs = { loss, acc };
       if (valXs && valYs) [logs.valLoss, logs.valAcc] = await measure(model, valXs, valYs);
+      if (logs.valLoss !== undefined) checkFinite(logs.valLoss);
       await callbacks.onEpochEnd(epoch, logs);
       await yieldToEvents();
       if (callbacks.shouldStop()) return epoch < head.epochs - 1;
@@ -129,6 +162,10 @@ export async function fitHead(model: tf.LayersModel, head: HeadConfig, train: La
     // The head itself is saved and disposed with an optimizer like the one that trained it.
     if (trainer !== model) model.compile({ optimizer: trainer.optimizer, loss: 'categoricalCrossentropy' });
     return stopped;
+  } catch (error) {
+    // A failed run (e.g. Diverged): the optimizer never reached `model`, so it goes here.
+    if (trainer !== model) trainer.optimizer?.dispose();
+    throw error;
   } finally {
     // The training view shares the head's layers: releasing it leaves their weights to `model`.
     if (trainer !== model) trainer.dispose();

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSource } from '../../../worker/protocol';
 import { EMBEDDING_SHAPE, IMAGE_SIZE, TRUNCATION_LAYER } from '../meta';
+import { checkModelJson } from './modelFiles';
 
 export const CACHE_URL = 'indexeddb://neural-playground/mobilenet_v1_0.25_224';
 
@@ -45,6 +46,8 @@ async function loadFromFiles(files: File[], onProgress: (fraction: number) => vo
   const json = files.find((file) => file.name.endsWith('.json') && file.name !== 'imagenet_classes.json' && !file.name.startsWith('verification'));
   if (!json) throw new ModelInvalid('no model.json among the files');
   const weights = files.filter((file) => file !== json && !file.name.endsWith('.json') && !file.name.endsWith('.md'));
+  // Refuses a hostile model.json (missing shards, gigabytes declared) before tfjs reads the weights.
+  checkModelJson(await json.text(), weights);
   return tf.loadLayersModel(tf.io.browserFiles([json, ...weights]), { onProgress });
 }
 
