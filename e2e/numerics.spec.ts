@@ -6,6 +6,13 @@ import { imagesOf, openStudio } from './studio';
 async function trainWith(page: Page, backend: 'webgl' | 'cpu') {
   await openStudio(page, `&backend=${backend}`);
   await expect(page.getByTestId('backend')).toHaveText(backend, { timeout: 30_000 });
+  // The start-up self-check: 32-bit floats, ε = 1e-7, the base model's output within 1 % of cpu's.
+  const check = page.getByTestId('numerics-check');
+  await expect(check).toHaveAttribute('data-backend', backend);
+  expect(Number(await check.getAttribute('data-float-precision'))).toBe(32);
+  expect(Number(await check.getAttribute('data-epsilon'))).toBeLessThanOrEqual(1e-6);
+  expect(Number(await check.getAttribute('data-relative-error'))).toBeLessThan(0.01);
+  test.info().annotations.push({ type: `${backend}: base model vs cpu, max relative error`, description: String(await check.getAttribute('data-relative-error')) });
   const cards = page.getByTestId('class-card');
   for (const [k, digit] of ['3', '7'].entries()) {
     await cards.nth(k).getByTestId('class-name').fill(`digit ${digit}`);

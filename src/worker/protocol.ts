@@ -137,6 +137,16 @@ export type TransferErrorCode =
   | 'datasetFailed';
 
 export type ModelSource = { kind: 'auto'; defaultUrl: string } | { kind: 'url'; url: string } | { kind: 'files'; files: File[] };
+/** The numerics self-check of the backend in use (src/worker/tf/numerics.ts). */
+export interface NumericsSummary {
+  backend: string;
+  /** max |backend − cpu| / max |cpu| on the base model's output for a fixed input */
+  relativeError: number;
+  tolerance: number;
+  floatPrecision: number;
+  epsilon: number;
+}
+
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
 export type TrainPhase = 'idle' | 'embedding' | 'training' | 'fineTuning' | 'done' | 'stopped' | 'error';
 /** `transfer`: MobileNet + head (+ fine-tuning); `scratch`: the Tiny VGG from random weights */
@@ -273,7 +283,9 @@ export interface RestoredClass {
 }
 
 export type TransferFromWorker =
-  | { type: 'transfer/modelStatus'; status: ModelStatus; progress: number; from?: 'cache' | 'url' | 'files'; code?: TransferErrorCode; detail?: string }
+  | { type: 'transfer/modelStatus'; status: ModelStatus; progress: number; from?: 'cache' | 'url' | 'files'; numerics?: NumericsSummary; code?: TransferErrorCode; detail?: string }
+  /** a backend passed over: its float precision (at start-up) or its model outputs (vs cpu) were off */
+  | { type: 'transfer/backendRejected'; backend: BackendName; reason: 'precision' | 'mismatch'; detail: string; now: string }
   | { type: 'transfer/imageAdded'; classId: string; imageId: string; name: string; thumbnail: Blob }
   | { type: 'transfer/imageRejected'; classId: string; name: string; code: ImageRejection }
   | { type: 'transfer/addProgress'; classId: string; done: number; total: number }

@@ -116,7 +116,9 @@ function step(current: Run, unit: StepUnit): void {
 }
 
 let backendTask: Promise<void> = Promise.resolve();
+let backendChoice: BackendChoice = 'auto';
 function startBackend(choice: BackendChoice): void {
+  backendChoice = choice;
   backendTask = backendTask.then(async () => {
     try {
       const { selectBackend, watchWebglContext } = await import('./tf/backend');
@@ -148,6 +150,19 @@ function webglLost(choice: BackendChoice): void {
   void studio?.then((instance) => instance.backendChanged());
 }
 
+/**
+ * The base model's outputs on the active backend disagree with cpu's (numerics.ts): carry on with
+ * the next backend; tfjs moves the tensors over.
+ */
+function numericsMismatch(detail: string): Promise<void> {
+  backendTask = backendTask.then(async () => {
+    const { rejectActiveBackend } = await import('./tf/backend');
+    const { backend, probe } = await rejectActiveBackend(detail, backendChoice);
+    post({ type: 'backend', backend, requested: backendChoice, softwareRendered: probe.softwareRendered, renderer: probe.renderer });
+  });
+  return backendTask;
+}
+
 /** Debug-only commands (see DebugToWorker). */
 async function debugCommand(message: DebugToWorker): Promise<void> {
   if (message.type === 'debug/crash') {
@@ -168,7 +183,7 @@ async function debugCommand(message: DebugToWorker): Promise<void> {
 /** The transfer studio loads (with tfjs) only when first used. */
 let studio: Promise<import('../features/transfer/worker/studio').TransferStudio> | null = null;
 function transferStudio() {
-  studio ??= import('../features/transfer/worker/studio').then(({ TransferStudio }) => new TransferStudio(post, () => backendTask));
+  studio ??= import('../features/transfer/worker/studio').then(({ TransferStudio }) => new TransferStudio(post, () => backendTask, numericsMismatch));
   return studio;
 }
 

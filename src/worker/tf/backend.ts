@@ -12,6 +12,7 @@ import wasmSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.
 import wasmThreadedSimd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import type { BackendChoice } from '../../features/playground/meta';
 import type { BackendName } from '../protocol';
+import { checkPrecision } from './numerics';
 import { registerWasmFallbacks } from './wasmFallbacks';
 
 export interface WebglProbe {
@@ -54,6 +55,16 @@ function configureWasm(): void {
   wasmConfigured = true;
 }
 
+/** A backend passed over because its numerics are not what training needs (see numerics.ts). */
+export interface BackendRejection {
+  backend: BackendName;
+  reason: 'precision' | 'mismatch';
+  detail: string;
+}
+const rejections: BackendRejection[] = [];
+/** Every backend rejected so far in this worker. */
+export const backendRejections = (): BackendRejection[] => [...rejections];
+
 async function tryBackend(name: BackendName): Promise<boolean> {
   try {
     if (name === 'wasm') configureWasm();
@@ -61,19 +72,33 @@ async function tryBackend(name: BackendName): Promise<boolean> {
     await tf.ready();
     if (tf.getBackend() !== name) return false;
     const sum = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(2)).dataSync()[0]);
-    return sum === 3;
+    if (sum !== 3) return false;
+    const precision = checkPrecision();
+    if (!precision.ok) {
+      rejections.push({ backend: name, reason: 'precision', detail: `float${precision.floatPrecision}, ε = ${precision.epsilon}` });
+      return false;
+    }
+    return true;
   } catch {
     return false;
   }
 }
 
-/** Activates the first backend of the order that works; returns it (cpu always works). */
+/** Activates the first backend of the order that works and has not been rejected; returns it (cpu always works). */
 export async function selectBackend(choice: BackendChoice): Promise<{ backend: BackendName; probe: WebglProbe }> {
   const probe = probeWebgl();
-  for (const name of backendOrder(choice, probe)) {
+  const rejected = new Set(rejections.map((r) => r.backend));
+  for (const name of backendOrder(choice, probe).filter((n) => !rejected.has(n))) {
     if (await tryBackend(name)) return { backend: name, probe };
   }
   throw new Error('no tfjs backend could start');
+}
+
+/** Rejects the active backend (its model outputs disagree with cpu) and moves on to the next one. */
+export async function rejectActiveBackend(detail: string, choice: BackendChoice): Promise<{ backend: BackendName; probe: WebglProbe }> {
+  const active = tf.getBackend() as BackendName;
+  if (active !== 'cpu') rejections.push({ backend: active, reason: 'mismatch', detail });
+  return selectBackend(choice);
 }
 
 /** The webgl backend's WebGL context, while webgl is the active backend. */

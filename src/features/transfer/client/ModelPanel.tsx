@@ -1,10 +1,10 @@
 /** The base model's status, and "Load model…" from a folder of model.json + shards or from a URL. */
 import { useState } from 'react';
 import { useI18n } from '../../../i18n/I18nProvider';
-import type { ModelStatus, TransferErrorCode } from '../../../worker/protocol';
+import type { ModelStatus, NumericsSummary, TransferErrorCode } from '../../../worker/protocol';
 
 interface Props {
-  model: { status: ModelStatus; progress: number; from?: string; code?: TransferErrorCode; detail?: string };
+  model: { status: ModelStatus; progress: number; from?: string; code?: TransferErrorCode; detail?: string; numerics?: NumericsSummary };
   onFiles(files: File[]): void;
   onUrl(url: string): void;
 }
@@ -20,6 +20,11 @@ export function ModelPanel({ model, onFiles, onUrl }: Props) {
         {t('transfer.model.status')} <strong data-testid="model-status" data-status={model.status}>{t(`transfer.modelStatus.${model.status}`)}</strong>
         {model.status === 'ready' && model.from && <span className="hint"> · {t(`transfer.model.from.${model.from as 'cache' | 'url' | 'files'}`)}</span>}
       </p>
+      {model.status === 'ready' && model.numerics && (
+        <p className="hint" data-testid="numerics-check" data-backend={model.numerics.backend} data-relative-error={model.numerics.relativeError} data-float-precision={model.numerics.floatPrecision} data-epsilon={model.numerics.epsilon}>
+          {t('reliability.numerics', { backend: model.numerics.backend, error: model.numerics.relativeError.toExponential(1), tolerance: `${model.numerics.tolerance * 100} %`, bits: model.numerics.floatPrecision, epsilon: model.numerics.epsilon })}
+        </p>
+      )}
       {model.status === 'loading' && <progress max={1} value={model.progress} aria-label={t('transfer.model.loading')} />}
       {model.code && (
         <p className="notice notice-error" role="alert" data-testid="model-error">

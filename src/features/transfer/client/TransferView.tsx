@@ -61,7 +61,11 @@ export function TransferView() {
         )}
         {state.notice && (
           <div className="notice" role="status" data-testid="reliability-notice" data-kind={state.notice.kind}>
-            {state.notice.kind === 'backendLost' ? t('reliability.backendLost', { backend: state.notice.backend }) : t('reliability.workerRestarted')}
+            {state.notice.kind === 'backendLost'
+              ? t('reliability.backendLost', { backend: state.notice.backend })
+              : state.notice.kind === 'backendRejected'
+                ? t(`reliability.backendRejected.${state.notice.reason}`, { backend: state.notice.backend, now: state.notice.now, detail: state.notice.detail })
+                : t('reliability.workerRestarted')}
             <button type="button" onClick={actions.dismissNotice}>{t('notice.dismiss')}</button>
           </div>
         )}

@@ -4,7 +4,7 @@
  */
 import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useWorker } from '../../../client/WorkerProvider';
-import type { EpochLogs, Evaluation, FromWorker, ImageRejection, ModelSource, ModelStatus, TrainPhase, TrainTimings, TransferErrorCode } from '../../../worker/protocol';
+import type { EpochLogs, Evaluation, FromWorker, ImageRejection, ModelSource, ModelStatus, TrainPhase, TrainTimings, TransferErrorCode, NumericsSummary } from '../../../worker/protocol';
 import { augmentsFineTuning, DEFAULT_HEAD, isIdentityAugmentation, MAX_CLASSES, normalizeHead, type HeadConfig } from '../meta';
 import { resolveDefaultModelUrl } from './defaultModelUrl';
 
@@ -95,7 +95,10 @@ export type DatasetView =
 const DATASET_ERRORS = new Set<TransferErrorCode>(['datasetBadName', 'datasetDuplicateName', 'datasetEmpty', 'datasetFailed']);
 
 /** Something went wrong underneath and the studio carried on: the backend changed, or the worker was restarted. */
-export type ReliabilityNotice = { kind: 'backendLost'; backend: string } | { kind: 'workerRestarted' };
+export type ReliabilityNotice =
+  | { kind: 'backendLost'; backend: string }
+  | { kind: 'workerRestarted' }
+  | { kind: 'backendRejected'; backend: string; now: string; reason: 'precision' | 'mismatch'; detail: string };
 const isRunning = (phase: TrainPhase) => phase === 'embedding' || phase === 'training' || phase === 'fineTuning';
 
 const newClass = (name: string): ClassView => ({ id: crypto.randomUUID(), name, images: [] });
@@ -115,7 +118,7 @@ function download(files: { name: string; blob: Blob }[]): { name: string; url: s
 
 export function useTransfer(defaultClassName: (n: number) => string) {
   const worker = useWorker();
-  const [model, setModel] = useState<{ status: ModelStatus; progress: number; from?: string; code?: TransferErrorCode; detail?: string }>({ status: 'idle', progress: 0 });
+  const [model, setModel] = useState<{ status: ModelStatus; progress: number; from?: string; code?: TransferErrorCode; detail?: string; numerics?: NumericsSummary }>({ status: 'idle', progress: 0 });
   const [classes, setClasses] = useState<ClassView[]>(() => [newClass(defaultClassName(1)), newClass(defaultClassName(2))]);
   const [rejections, setRejections] = useState<Rejection[]>([]);
   const [adding, setAdding] = useState<{ classId: string; done: number; total: number } | null>(null);
@@ -155,7 +158,9 @@ export function useTransfer(defaultClassName: (n: number) => string) {
   const onMessage = useCallback((message: FromWorker) => {
     switch (message.type) {
       case 'transfer/modelStatus':
-        return setModel({ status: message.status, progress: message.progress, from: message.from, code: message.code, detail: message.detail });
+        return setModel({ status: message.status, progress: message.progress, from: message.from, code: message.code, detail: message.detail, numerics: message.numerics });
+      case 'transfer/backendRejected':
+        return setNotice({ kind: 'backendRejected', backend: message.backend, now: message.now, reason: message.reason, detail: message.detail });
       case 'transfer/imageAdded': {
         const image = { id: message.imageId, name: message.name, url: URL.createObjectURL(message.thumbnail) };
         return setClasses((all) => all.map((c) => (c.id === message.classId ? { ...c, images: [...c.images, image] } : c)));

@@ -18,6 +18,7 @@ import { ModelFilesRefused } from './modelFiles';
 import * as project from './projectStore';
 import { splitByClass, type Example } from './split';
 import { measureRawPredict } from './measure';
+import { verifyBackend } from './numericsCheck';
 import { predictTinyVgg, trainTinyVgg } from './vgg';
 import type { StudioView, Trained } from './studioView';
 import { EmbeddingMapper } from './embeddingMapJob';
@@ -71,6 +72,8 @@ export class TransferStudio {
     private readonly post: (message: FromWorker) => void,
     /** resolves once a tfjs backend is active */
     private readonly backendReady: () => Promise<void>,
+    /** moves to the next backend when the active one's numbers disagree with cpu's */
+    private readonly fallBack: (detail: string) => Promise<void> = async () => undefined,
   ) {}
 
   async handle(message: TransferToWorker): Promise<void> {
@@ -138,7 +141,8 @@ export class TransferStudio {
         this.baseSource = source;
         // Warm-up (shader compilation, wasm set-up), so the first images embed at full speed.
         tf.tidy(() => (loaded.truncated.predict(tf.zeros([1, 224, 224, 3])) as tf.Tensor).dataSync());
-        this.post({ type: 'transfer/modelStatus', status: 'ready', progress: 1, from: loaded.from });
+        const numerics = await verifyBackend(loaded.truncated, this.fallBack, this.post);
+        this.post({ type: 'transfer/modelStatus', status: 'ready', progress: 1, from: loaded.from, numerics });
         return loaded;
       } catch (error) {
         const refused = error instanceof ModelFilesRefused && error.code !== 'importFailed' ? error.code : null;
