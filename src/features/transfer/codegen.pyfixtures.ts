@@ -91,6 +91,7 @@ def report():
         'trainable': base and {layer.name: layer.trainable for layer in base.layers},
         'rescaling': calls(layers.Rescaling), 'flatten': calls(layers.Flatten), 'average': calls(layers.GlobalAveragePooling2D), 'dense': calls(layers.Dense),
         'dropout': calls(layers.Dropout), 'randomFlip': calls(layers.RandomFlip), 'randomZoom': calls(layers.RandomZoom),
+        'randomRotation': calls(layers.RandomRotation), 'randomBrightness': calls(layers.RandomBrightness), 'randomContrast': calls(layers.RandomContrast),
         'augmentCalls': calls(keras.Sequential.return_value), 'mapped': state.get('mapped', []),
         'optimizers': {name: calls(getattr(keras.optimizers, name)) for name in ('SGD', 'RMSprop', 'Adam')},
         'compile': [{k: v for k, v in c.kwargs.items() if k != 'optimizer'} for c in model.compile.call_args_list],

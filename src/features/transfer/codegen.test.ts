@@ -11,12 +11,15 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../engine/random';
+import { augmentTensor } from './worker/augment';
 import { checkInput, generatePython, generateTfjs, type CodegenInput } from './codegen';
 import { jsString } from './codegenJs';
 import { KERAS_OPTIMIZERS, pyString } from './codegenPython';
 import { CHECK_PY, DRIVER_PY, STUB_PY } from './codegen.pyfixtures';
-import { DEFAULT_HEAD, HOSTED_MOBILENET_URL, LESSON_HEAD, TRUNCATION_LAYER, type HeadConfig } from './meta';
+import { augmentsFineTuning, DEFAULT_AUGMENTATION, DEFAULT_HEAD, HOSTED_MOBILENET_URL, LESSON_HEAD, TRUNCATION_LAYER, type Augmentation, type HeadConfig } from './meta';
 
 const TRICKY = ['say "hi"', "it's", 'back\\slash', 'C:\\new\\table\\', '中文 类别', '🐱‍👤 ninja', 'two\nlines', 'tab\tand\rcr', 'sep\u2028para\u2029', 'bell\u0007', 'zero\u200bwidth', '"""', "'''", '{x} ${y} `z`', 'é (e\u0301)', '\u00a0nbsp', '\ufeffbom'];
 
@@ -32,6 +35,10 @@ const CASES: [string, CodegenInput][] = [
   ['fine-tuning with augmentation', { head: { ...DEFAULT_HEAD, fineTuneBlocks: 2, augment: true }, classNames: ['up', 'down'], imagesPerClass: [3, 4] }],
   ['fine-tuning without augmentation', { head: { ...LESSON_HEAD, pooling: 'flatten', units: 0, dropout: 0.5, fineTuneBlocks: 13, augment: false }, classNames: ['l', 'r'] }],
   ['tricky class names', { head: { ...DEFAULT_HEAD, fineTuneBlocks: 1 }, classNames: TRICKY }],
+  ['fine-tuning with every augmentation', { head: { ...DEFAULT_HEAD, fineTuneBlocks: 1, augmentation: { flip: true, rotation: 15, zoom: 0.35, brightness: 0.1, contrast: 0.3 } }, classNames: ['a', 'b'] }],
+  ['fine-tuning with rotation and contrast only', { head: { ...DEFAULT_HEAD, fineTuneBlocks: 3, augmentation: { flip: false, rotation: 90, zoom: 0, brightness: 0, contrast: 0.7 } }, classNames: ['a', 'b'] }],
+  ['fine-tuning, augmentation on with every setting off', { head: { ...DEFAULT_HEAD, fineTuneBlocks: 2, augmentation: { flip: false, rotation: 0, zoom: 0, brightness: 0, contrast: 0 } }, classNames: ['a', 'b'] }],
+  ['augmentation settings without fine-tuning', { head: { ...DEFAULT_HEAD, augmentScratch: true, augmentation: { flip: true, rotation: 10, zoom: 0.1, brightness: 0.1, contrast: 0.1 } }, classNames: ['a', 'b'] }],
 ];
 
 let dir = '';
@@ -145,9 +152,15 @@ describe.each(CASES)('train.py: %s', (_, input) => {
     if (head.fineTuneBlocks > 0) fits.push({ initial_epoch: head.epochs, epochs: head.epochs + head.fineTuneEpochs, validation });
     expect(report.fit).toEqual(fits);
     for (const [name, trainable] of Object.entries(report.trainable)) expect([name, trainable]).toEqual([name, shouldTrain(name, head)]);
-    const augments = head.fineTuneBlocks > 0 && head.augment;
-    expect(report.randomFlip).toEqual(augments ? [[['horizontal'], { seed: head.seed }]] : []);
-    expect(report.randomZoom).toHaveLength(augments ? 1 : 0);
+    // The studio's augmentation, layer by layer (only the settings that change something).
+    const a = head.augmentation;
+    const augments = head.fineTuneBlocks > 0 && head.augment && (a.flip || a.rotation > 0 || a.zoom > 0 || a.brightness > 0 || a.contrast > 0);
+    const resampled = { fill_mode: 'reflect', interpolation: 'bilinear' };
+    expect(report.randomFlip).toEqual(augments && a.flip ? [[['horizontal'], { seed: head.seed }]] : []);
+    expect(report.randomRotation).toEqual(augments && a.rotation > 0 ? [[[a.rotation / 360], { ...resampled, seed: head.seed + 1 }]] : []);
+    expect(report.randomZoom).toEqual(augments && a.zoom > 0 ? [[[], { height_factor: [-a.zoom, 0], ...resampled, seed: head.seed + 2 }]] : []);
+    expect(report.randomBrightness).toEqual(augments && a.brightness > 0 ? [[[a.brightness], { seed: head.seed + 3 }]] : []);
+    expect(report.randomContrast).toEqual(augments && a.contrast > 0 ? [[[a.contrast], { seed: head.seed + 4 }]] : []);
     expect(report.augmentCalls).toEqual(augments ? [[['images'], { training: true }]] : []);
   });
 });
@@ -201,7 +214,7 @@ describe.each(CASES)('the TensorFlow.js module: %s', (_, input) => {
     expect(source.includes(`tf.layers.dense({ units: ${head.units}, activation: 'relu'`)).toBe(head.units > 0);
     expect(source.includes(`tf.layers.dropout({ rate: ${head.dropout}`)).toBe(head.dropout > 0);
     expect(source.includes('async function fineTune(')).toBe(head.fineTuneBlocks > 0);
-    expect(source.includes('function augment(')).toBe(head.fineTuneBlocks > 0 && head.augment);
+    expect(source.includes('function augment(')).toBe(augmentsFineTuning(head));
     expect(classNames.every((name) => source.includes(`  ${jsString(name)},\n`))).toBe(true);
   });
 });
@@ -289,7 +302,7 @@ describe('the TensorFlow.js module, trained in Node on the real MobileNet', () =
 
   it('fine-tunes only the top blocks\' convolutions, keeps BatchNormalization, leaks nothing', () => {
     const classNames = ['two\nlines', '中文', '🐱 "x"'];
-    const head: HeadConfig = { ...quick, pooling: 'flatten', dropout: 0.3, optimizer: 'rmsprop', fineTuneBlocks: 2, augment: true };
+    const head: HeadConfig = { ...quick, pooling: 'flatten', dropout: 0.3, optimizer: 'rmsprop', fineTuneBlocks: 2, augment: true, augmentation: { flip: true, rotation: 20, zoom: 0.2, brightness: 0.1, contrast: 0.2 } };
     const r = train({ head, classNames });
     expect(r.changed).toEqual({ 'conv_pw_13[0]': true, 'conv_dw_12[0]': true, 'conv_pw_11[0]': false, 'conv_pw_1[0]': false, 'conv_pw_13_bn[0]': false, 'conv_pw_13_bn[2]': false });
     expect(r.extraTensors).toBe(r.headWeights);
@@ -326,10 +339,36 @@ describe('checkInput', () => {
     ['an empty class name', { ...ok, classNames: ['a', ''] }],
     ['a lone surrogate', { ...ok, classNames: ['a', '\ud83d'] }],
     ['counts that do not match the classes', { ...ok, imagesPerClass: [1] }],
+    ['a negative rotation', { ...ok, head: { ...DEFAULT_HEAD, augmentation: { ...DEFAULT_HEAD.augmentation, rotation: -5 } } }],
+    ['a NaN contrast', { ...ok, head: { ...DEFAULT_HEAD, augmentation: { ...DEFAULT_HEAD.augmentation, contrast: NaN } } }],
   ])('rejects %s', (_, input) => {
     expect(() => checkInput(input)).toThrow(RangeError);
     expect(() => generatePython(input)).toThrow(RangeError);
     expect(() => generateTfjs(input)).toThrow(RangeError);
   });
   it('accepts the presets', () => expect(() => checkInput({ ...ok, head: LESSON_HEAD, imagesPerClass: [0, 3] })).not.toThrow());
+});
+
+describe("the TensorFlow.js module's augment()", () => {
+  /** The generated function, taken out of the module and run with this tfjs. */
+  function generatedAugment(augmentation: Augmentation): (images: tf.Tensor4D, random: () => number) => tf.Tensor4D {
+    const source = generateTfjs({ head: { ...DEFAULT_HEAD, fineTuneBlocks: 1, augmentation }, classNames: ['a', 'b'] });
+    const start = source.indexOf('function augment(');
+    const body = source.slice(start, source.indexOf('\n}\n', start) + 2);
+    return new Function('tf', 'SETTINGS', `${body}\nreturn augment;`)(tf, { augmentation });
+  }
+
+  it.each<[string, Augmentation]>([
+    ['the default flip + zoom', DEFAULT_AUGMENTATION],
+    ['everything on', { flip: true, rotation: 30, zoom: 0.3, brightness: 0.2, contrast: 0.4 }],
+    ['rotation and brightness', { flip: false, rotation: 45, zoom: 0, brightness: 0.3, contrast: 0 }],
+  ])('makes exactly the studio\'s images for a seed: %s', async (_, augmentation) => {
+    await tf.setBackend('cpu');
+    const x = tf.randomUniform([3, 20, 20, 3], -1, 1, 'float32', 5) as tf.Tensor4D;
+    const fromCode = generatedAugment(augmentation)(x, mulberry32(9));
+    const fromStudio = augmentTensor(x, augmentation, mulberry32(9));
+    expect(fromCode.shape).toEqual([3, 20, 20, 3]);
+    expect(Array.from(fromCode.dataSync())).toEqual(Array.from(fromStudio.dataSync()));
+    tf.dispose([x, fromCode, fromStudio]);
+  });
 });

@@ -5,7 +5,7 @@
  * GlobalAveragePooling2D or Flatten → (Dense(units, ReLU)) → (Dropout) → Dense(classes, softmax), optionally fine-tuning the
  * top blocks afterwards. Pure string building: no DOM, no tfjs.
  */
-import { MOBILENET_BLOCKS, OPTIMIZERS, POOLINGS, type HeadConfig } from './meta';
+import { AUGMENTATION_LIMITS, augmentsFineTuning, MOBILENET_BLOCKS, OPTIMIZERS, POOLINGS, type Augmentation, type HeadConfig } from './meta';
 import { pythonScript } from './codegenPython';
 import { headSummary, tfjsModule } from './codegenJs';
 
@@ -57,6 +57,10 @@ export function checkInput({ head, classNames, imagesPerClass }: CodegenInput): 
   checkNumber('fineTuneEpochs', head.fineTuneEpochs, 0, 1e6, true);
   checkNumber('fineTuneLearningRate', head.fineTuneLearningRate, Number.MIN_VALUE, 1e3, false);
   checkNumber('seed', head.seed, -(2 ** 31), 2 ** 31 - 1, true);
+  for (const key of ['rotation', 'zoom', 'brightness', 'contrast'] as const) {
+    checkNumber(`augmentation.${key}`, head.augmentation[key], AUGMENTATION_LIMITS[key][0], AUGMENTATION_LIMITS[key][1], false);
+  }
+  if (typeof head.augmentation.flip !== 'boolean') throw new RangeError('codegen: augmentation.flip is not a boolean');
   if (!(OPTIMIZERS as readonly string[]).includes(head.optimizer)) throw new RangeError(`codegen: unknown optimizer ${head.optimizer}`);
   if (!(POOLINGS as readonly string[]).includes(head.pooling)) throw new RangeError(`codegen: unknown pooling ${head.pooling}`);
   if (classNames.length === 0) throw new RangeError('codegen: no classes');
@@ -69,6 +73,18 @@ export function checkInput({ head, classNames, imagesPerClass }: CodegenInput): 
   }
 }
 
+/** The augmentation in words (ASCII), e.g. "flip, rotation +-15 deg, zoom-in up to 20 %". */
+export function describeAugmentation(a: Augmentation): string {
+  const percent = (share: number) => Number((share * 100).toFixed(4));
+  const parts: string[] = [];
+  if (a.flip) parts.push('flip');
+  if (a.rotation > 0) parts.push(`rotation +-${a.rotation} deg`);
+  if (a.zoom > 0) parts.push(`zoom-in up to ${percent(a.zoom)} %`);
+  if (a.brightness > 0) parts.push(`brightness +-${percent(a.brightness)} %`);
+  if (a.contrast > 0) parts.push(`contrast +-${percent(a.contrast)} %`);
+  return parts.join(', ');
+}
+
 /**
  * The settings that produced the code, one line each, for its header comment. ASCII only, and no
  * class names (those could hold line breaks): they appear only as escaped string literals.
@@ -77,7 +93,7 @@ export function settingsSummary({ head, classNames, imagesPerClass }: CodegenInp
   const first = MOBILENET_BLOCKS - head.fineTuneBlocks + 1;
   const blocks = first === MOBILENET_BLOCKS ? `block ${first}` : `blocks ${first}-${MOBILENET_BLOCKS}`;
   const fineTune = head.fineTuneBlocks > 0
-    ? `top ${head.fineTuneBlocks} block(s) (${blocks}), ${head.fineTuneEpochs} epochs, learning rate ${head.fineTuneLearningRate}, augmentation ${head.augment ? 'on' : 'off'}`
+    ? `top ${head.fineTuneBlocks} block(s) (${blocks}), ${head.fineTuneEpochs} epochs, learning rate ${head.fineTuneLearningRate}, augmentation ${augmentsFineTuning(head) ? `on (${describeAugmentation(head.augmentation)})` : 'off'}`
     : 'off (head only)';
   const lines = [
     'base: MobileNet v1 0.25 @ 224 (ImageNet), cut at conv_pw_13_relu -> [7, 7, 256], frozen',

@@ -4,7 +4,7 @@
  */
 import type { CodegenInput } from './codegen';
 import type { HeadConfig } from './meta';
-import { HOSTED_MOBILENET_URL, IMAGE_SIZE, TRUNCATION_LAYER } from './meta';
+import { augmentsFineTuning, HOSTED_MOBILENET_URL, IMAGE_SIZE, TRUNCATION_LAYER } from './meta';
 
 /** A JavaScript string literal for any string (JSON, with U+2028 / U+2029 escaped as well). */
 export function jsString(value: string): string {
@@ -40,8 +40,8 @@ function header(summary: string[]): string[] {
   ];
 }
 
-/** A settings value as a JavaScript literal (numbers and booleans as they are, strings quoted). */
-const jsValue = (value: unknown) => (typeof value === 'string' ? jsString(value) : String(value));
+/** A settings value as a JavaScript literal (numbers and booleans as they are, strings quoted, objects as JSON). */
+const jsValue = (value: unknown) => (typeof value === 'string' ? jsString(value) : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value));
 
 function constants({ head, classNames }: CodegenInput): string[] {
   return [
@@ -219,7 +219,7 @@ function fineTuneFunctions(head: HeadConfig): string[] {
     '  return weights;',
     '}',
     '',
-    ...(head.augment ? augmentFunction() : []),
+    ...(augmentsFineTuning(head) ? augmentFunction() : []),
     ...fineTuneLoop(head),
   ];
 }
@@ -241,7 +241,7 @@ function fineTuneLoop(head: HeadConfig): string[] {
     'async function fineTuneStep(base, head, optimizer, weights, data, indices, random) {',
     '  const [x, y] = tf.tidy(() => {',
     '    const rows = tf.tensor1d(indices, \'int32\');',
-    `    return [${head.augment ? 'augment(tf.gather(data.xs, rows), random)' : 'tf.gather(data.xs, rows)'}, tf.gather(data.ys, rows)];`,
+    `    return [${augmentsFineTuning(head) ? 'augment(tf.gather(data.xs, rows), random)' : 'tf.gather(data.xs, rows)'}, tf.gather(data.ys, rows)];`,
     '  });',
     '  // the base stays in inference mode (BatchNormalization uses its moving averages); dropout is on',
     '  const loss = optimizer.minimize(() => crossEntropy(y, head.apply(base.apply(x, { training: false }), { training: true })), true, weights);',
@@ -283,23 +283,49 @@ function fineTuneLoop(head: HeadConfig): string[] {
 
 function augmentFunction(): string[] {
   return [
-    '/** Random zoom-in crop (80-100 % of the side) and random horizontal flip of each image in a batch. */',
+    '/**',
+    ' * The studio\'s data augmentation (SETTINGS.augmentation) of a batch [n, 224, 224, 3] in [-1, 1], one',
+    ' * random draw per image, in this order: flip (probability 1/2), rotation (uniform up to',
+    ' * +-rotation degrees), zoom in (a uniform share in [1 - zoom, 1] of each side shown), all three as',
+    ' * one transform about the centre (bilinear, reflect fill); then brightness (+-brightness * 2, the',
+    ' * range\'s width) and contrast (each channel about its mean times [1 - contrast, 1 + contrast]),',
+    ' * clipped to [-1, 1]. The studio runs the same code (the same random numbers give the same images).',
+    ' */',
     'function augment(images, random) {',
+    '  const { flip, rotation, zoom, brightness, contrast } = SETTINGS.augmentation;',
     '  return tf.tidy(() => {',
-    '    const n = images.shape[0];',
-    '    const boxes = [];',
-    '    const flips = [];',
+    '    const [n, height, width] = images.shape;',
+    '    const [cx, cy] = [(width - 1) / 2, (height - 1) / 2];',
+    '    const draws = [];',
     '    for (let k = 0; k < n; k++) {',
-    '      const side = 0.8 + 0.2 * random();',
-    '      const top = (1 - side) * random();',
-    '      const left = (1 - side) * random();',
-    '      boxes.push([top, left, top + side, left + side]);',
-    '      flips.push(random() < 0.5);',
+    '      draws.push({',
+    '        mirror: flip ? random() < 0.5 : false,',
+    '        angle: rotation > 0 ? ((2 * random() - 1) * rotation * Math.PI) / 180 : 0,',
+    '        scale: zoom > 0 ? 1 - zoom * random() : 1,',
+    '        shift: brightness > 0 ? (2 * random() - 1) * brightness * 2 : 0,',
+    '        factor: contrast > 0 ? 1 + (2 * random() - 1) * contrast : 1,',
+    '      });',
     '    }',
-    '    const boxIndices = tf.tensor1d([...Array(n).keys()], \'int32\');',
-    '    const cropped = tf.image.cropAndResize(images, tf.tensor2d(boxes), boxIndices, [IMAGE_SIZE, IMAGE_SIZE]);',
-    '    const flip = tf.reshape(tf.tensor1d(flips, \'bool\'), [n, 1, 1, 1]);',
-    '    return tf.where(flip, tf.image.flipLeftRight(cropped), cropped);',
+    '    let x = images;',
+    '    if (flip || rotation > 0 || zoom > 0) {',
+    '      // The output pixel p shows the input at F * R(angle) * (scale * (p - c)) + c. One image at a time:',
+    '      // tfjs 4.22\'s cpu backend transforms only the first image of a batch.',
+    '      x = tf.concat(tf.split(x, n).map((image, k) => {',
+    '        const { mirror, angle, scale } = draws[k];',
+    '        const f = mirror ? -1 : 1;',
+    '        const cos = Math.cos(angle) * scale;',
+    '        const sin = Math.sin(angle) * scale;',
+    '        const matrix = [f * cos, -f * sin, cx - f * (cos * cx - sin * cy), sin, cos, cy - (sin * cx + cos * cy), 0, 0];',
+    "        return tf.image.transform(image, tf.tensor2d([matrix]), 'bilinear', 'reflect');",
+    '      }));',
+    '    }',
+    '    if (brightness > 0) x = tf.clipByValue(tf.add(x, tf.tensor4d(draws.map((d) => d.shift), [n, 1, 1, 1])), -1, 1);',
+    '    if (contrast > 0) {',
+    '      const mean = tf.mean(x, [1, 2], true);',
+    '      const factor = tf.tensor4d(draws.map((d) => d.factor), [n, 1, 1, 1]);',
+    '      x = tf.clipByValue(tf.add(tf.mul(tf.sub(x, mean), factor), mean), -1, 1);',
+    '    }',
+    '    return x === images ? tf.clone(images) : x;',
     '  });',
     '}',
     '',

@@ -3,8 +3,8 @@
  * Built by generatePython in ./codegen (which checks the input first).
  */
 import type { CodegenInput } from './codegen';
-import type { HeadConfig, OptimizerName } from './meta';
-import { IMAGE_SIZE, TRUNCATION_LAYER } from './meta';
+import type { Augmentation, HeadConfig, OptimizerName } from './meta';
+import { augmentsFineTuning, IMAGE_SIZE, TRUNCATION_LAYER } from './meta';
 
 /** Keras's optimizer class for each of the studio's names. */
 export const KERAS_OPTIMIZERS: Record<OptimizerName, string> = { sgd: 'SGD', rmsprop: 'RMSprop', adam: 'Adam' };
@@ -177,18 +177,46 @@ function modelFunctions(head: HeadConfig): string[] {
   ];
 }
 
-function fineTuneFunctions(head: HeadConfig): string[] {
-  if (head.fineTuneBlocks === 0) return [];
-  const augment = [
+/** A number for a comment, without floating-point noise (1 - 0.7 = 0.3). */
+const tidy = (value: number) => Number(value.toFixed(6));
+
+/** The studio's augmentation as Keras layers, only those whose setting changes something. */
+function augmentationLayers(a: Augmentation): string[] {
+  const lines: string[] = [];
+  if (a.flip) lines.push("        layers.RandomFlip('horizontal', seed=SEED),  # mirrored with probability 1/2");
+  if (a.rotation > 0) lines.push(`        layers.RandomRotation(${a.rotation} / 360, fill_mode='reflect', interpolation='bilinear', seed=SEED + 1),  # up to +-${a.rotation} degrees`);
+  if (a.zoom > 0) lines.push(`        layers.RandomZoom(height_factor=(-${a.zoom}, 0.0), fill_mode='reflect', interpolation='bilinear', seed=SEED + 2),  # zoom in: ${tidy(1 - a.zoom)}-1 of each side shown`);
+  if (a.brightness > 0) lines.push(`        layers.RandomBrightness(${a.brightness}, seed=SEED + 3),  # adds +-${a.brightness} * 255, clipped to 0-255`);
+  if (a.contrast > 0) lines.push(`        layers.RandomContrast(${a.contrast}, seed=SEED + 4),  # (x - mean) * [${tidy(1 - a.contrast)}, ${tidy(1 + a.contrast)}] + mean per channel, clipped`);
+  return lines;
+}
+
+function augmentationFunction(a: Augmentation): string[] {
+  return [
     'def augmentation():',
-    '    """Random horizontal flip and random zoom-in (a random crop of 80-100 %), on the raw images."""',
+    '    """The studio\'s data augmentation, on the raw images (values 0-255), in its order.',
+    '',
+    '    The studio changes images scaled to [-1, 1]: the same changes, as 0-255 is that range',
+    '    times 127.5 (brightness: +-factor * the range width, then clipped to the range). It draws',
+    '    its own random numbers (same distributions, other values), and does flip, rotation and zoom',
+    '    as one transform per image (bilinear, reflect fill): one resampling where Keras does one',
+    '    per layer (the same geometry, a little less blur). Keras 2.10+ clips RandomContrast\'s',
+    '    output to 0-255 as the studio clips to [-1, 1]; a Keras without that clipping differs',
+    '    only where a value leaves the range. Each layer has its own seed: with one seed, every',
+    '    layer would draw the same random numbers (a flip would always come with the same zoom).',
+    '    """',
     '    return tf.keras.Sequential([',
-    "        layers.RandomFlip('horizontal', seed=SEED),",
-    '        layers.RandomZoom(height_factor=(-0.2, 0.0), seed=SEED),  # negative: zoom in',
+    ...augmentationLayers(a),
     '    ])',
     '',
     '',
   ];
+}
+
+function fineTuneFunctions(head: HeadConfig): string[] {
+  if (head.fineTuneBlocks === 0) return [];
+  const augments = augmentsFineTuning(head);
+  const augment = augments ? augmentationFunction(head.augmentation) : [];
   const mapAugment = [
     '    augment = augmentation()',
     '    train_ds = train_ds.map(lambda x, y: (augment(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE)',
@@ -203,12 +231,12 @@ function fineTuneFunctions(head: HeadConfig): string[] {
     '        layer.trainable = match is not None and int(match.group(1)) > 13 - blocks',
     '',
     '',
-    ...(head.augment ? augment : []),
+    ...augment,
     'def fine_tune(model, base, train_ds, val_ds):',
     '    """Trains the top blocks of the base together with the head, at a low learning rate."""',
     '    unfreeze_top_blocks(base, FINE_TUNE_BLOCKS)',
     '    compile_model(model, FINE_TUNE_LEARNING_RATE)  # recompile: the trainable weights changed',
-    ...(head.augment ? mapAugment : []),
+    ...(augments ? mapAugment : []),
     '    return model.fit(train_ds, validation_data=val_ds, initial_epoch=EPOCHS, epochs=EPOCHS + FINE_TUNE_EPOCHS)',
     '',
     '',

@@ -35,9 +35,78 @@ export interface HeadConfig {
   fineTuneEpochs: number;
   /** learning rate for fine-tuning (low) */
   fineTuneLearningRate: number;
-  /** random flip / crop augmentation while fine-tuning */
+  /** augmentation on/off while fine-tuning (the head on cached embeddings always sees the original images) */
   augment: boolean;
+  /** augmentation on/off for the Tiny VGG trained from scratch */
+  augmentScratch: boolean;
+  /** what augmentation does to each training image (when on) */
+  augmentation: Augmentation;
   seed: number;
+}
+
+/**
+ * Data augmentation: random changes to each training image, drawn anew for every image in every
+ * batch (seeded). Keras's layer with the same effect in brackets (codegenPython.ts uses them).
+ */
+export interface Augmentation {
+  /** mirror left–right with probability ½ (RandomFlip('horizontal')) */
+  flip: boolean;
+  /** rotate about the centre by a uniform angle in [−rotation, rotation], degrees (RandomRotation(rotation / 360)) */
+  rotation: number;
+  /** zoom in about the centre: each side shows a uniform share in [1 − zoom, 1] of the image (RandomZoom((−zoom, 0))) */
+  zoom: number;
+  /** add δ × the value range (2 in [−1, 1], 255 in 0–255), δ uniform in [−brightness, brightness], then clip (RandomBrightness(brightness)) */
+  brightness: number;
+  /** each channel: (x − mean) × c + mean, c uniform in [1 − contrast, 1 + contrast], then clip (RandomContrast(contrast)) */
+  contrast: number;
+}
+
+/** Allowed range of each numeric augmentation setting. */
+export const AUGMENTATION_LIMITS = { rotation: [0, 180], zoom: [0, 0.9], brightness: [0, 1], contrast: [0, 1] } as const;
+
+/** The studio's augmentation before it had settings: random flip and zoom-in to 80–100 %. */
+export const DEFAULT_AUGMENTATION: Augmentation = { flip: true, rotation: 0, zoom: 0.2, brightness: 0, contrast: 0 };
+
+/** Whether the settings leave every image as it is. */
+export function isIdentityAugmentation(a: Augmentation): boolean {
+  return !a.flip && a.rotation === 0 && a.zoom === 0 && a.brightness === 0 && a.contrast === 0;
+}
+
+/** Whether fine-tuning trains on augmented images (on, and some setting changes something). */
+export function augmentsFineTuning(head: HeadConfig): boolean {
+  return head.fineTuneBlocks > 0 && head.augment && !isIdentityAugmentation(head.augmentation);
+}
+
+/** Valid augmentation settings from anything (a saved project, a message): defaults for what is missing or out of range. */
+export function normalizeAugmentation(value: unknown): Augmentation {
+  const saved = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+  const numberIn = (key: keyof typeof AUGMENTATION_LIMITS) => {
+    const [min, max] = AUGMENTATION_LIMITS[key];
+    const v = saved[key];
+    return typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? v : DEFAULT_AUGMENTATION[key];
+  };
+  return {
+    flip: typeof saved.flip === 'boolean' ? saved.flip : DEFAULT_AUGMENTATION.flip,
+    rotation: numberIn('rotation'),
+    zoom: numberIn('zoom'),
+    brightness: numberIn('brightness'),
+    contrast: numberIn('contrast'),
+  };
+}
+
+/**
+ * Head settings restored from a saved project (or exported metadata) of any version: defaults for
+ * what is missing. Projects from before augmentation had settings hold only `augment: boolean`
+ * (flip + zoom 80–100 % when on), which is DEFAULT_AUGMENTATION switched on or off.
+ */
+export function normalizeHead(saved: Partial<HeadConfig>): HeadConfig {
+  return {
+    ...DEFAULT_HEAD,
+    ...saved,
+    augment: typeof saved.augment === 'boolean' ? saved.augment : DEFAULT_HEAD.augment,
+    augmentScratch: typeof saved.augmentScratch === 'boolean' ? saved.augmentScratch : DEFAULT_HEAD.augmentScratch,
+    augmentation: normalizeAugmentation(saved.augmentation),
+  };
 }
 
 /** Teachable Machine's defaults: Dense 100 ReLU → softmax, Adam 1e-3, batch 16, 50 epochs, 15 % validation. */
@@ -54,6 +123,8 @@ export const DEFAULT_HEAD: HeadConfig = {
   fineTuneEpochs: 5,
   fineTuneLearningRate: 0.0001,
   augment: true,
+  augmentScratch: false,
+  augmentation: DEFAULT_AUGMENTATION,
   seed: 1,
 };
 

@@ -7,6 +7,8 @@ interface Props {
   head: HeadConfig;
   training: TrainingView | null;
   canTrain: boolean;
+  /** why training cannot start (empty class, bad names), shown beside Train */
+  blockedReason?: string;
   onHead(head: HeadConfig): void;
   onTrain(): void;
   onStop(): void;
@@ -35,7 +37,7 @@ function estimateRemainingMs(training: TrainingView): number | null {
   return perEpoch * (training.epochs - training.epoch);
 }
 
-export function TrainPanel({ head, training, canTrain, onHead, onTrain, onStop }: Props) {
+export function TrainPanel({ head, training, canTrain, blockedReason, onHead, onTrain, onStop }: Props) {
   const { t } = useI18n();
   const running = training !== null && (training.phase === 'embedding' || training.phase === 'training' || training.phase === 'fineTuning');
   const set = (patch: Partial<HeadConfig>) => onHead({ ...head, ...patch });
@@ -71,10 +73,6 @@ export function TrainPanel({ head, training, canTrain, onHead, onTrain, onStop }
             <>
               <NumberField label={t('transfer.fineTune.epochs')} value={head.fineTuneEpochs} min={1} max={100} step={1} onChange={(fineTuneEpochs) => set({ fineTuneEpochs })} testId="fine-tune-epochs" />
               <NumberField label={t('transfer.fineTune.learningRate')} value={head.fineTuneLearningRate} min={0.0000001} max={0.1} step={0.00001} onChange={(fineTuneLearningRate) => set({ fineTuneLearningRate })} testId="fine-tune-learning-rate" />
-              <label className="control checkbox">
-                <input type="checkbox" checked={head.augment} onChange={(event) => set({ augment: event.target.checked })} data-testid="fine-tune-augment" />
-                <span>{t('transfer.fineTune.augment')}</span>
-              </label>
             </>
           )}
         </div>
@@ -84,6 +82,7 @@ export function TrainPanel({ head, training, canTrain, onHead, onTrain, onStop }
         <button type="button" onClick={onStop} disabled={!running}>{t('transfer.train.stop')}</button>
         <span className="train-status" data-testid="train-status" data-phase={training?.phase ?? 'idle'}>{t(`transfer.phase.${training?.phase ?? 'idle'}`)}</span>
       </div>
+      {blockedReason && <p className="field-error" data-testid="train-blocked">{blockedReason}</p>}
       {training?.phase === 'embedding' && (
         <div className="train-progress">
           <progress max={Math.max(1, training.toEmbed)} value={training.embedded} />

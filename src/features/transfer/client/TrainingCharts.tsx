@@ -8,6 +8,7 @@ import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Too
 import { useThrottled } from '../../../client/useThrottled';
 import { useI18n } from '../../../i18n/I18nProvider';
 import type { EpochLogs } from '../../../worker/protocol';
+import type { PreviousRun } from './useTransfer';
 
 /** False until `delayMs` after mounting: charts mount one per task, each well under 50 ms. */
 function useMountDelay(delayMs: number): boolean {
@@ -29,9 +30,11 @@ interface ChartProps {
   epochs?: number;
   marker: { epoch: number; label: string } | null;
   mountDelayMs: number;
+  /** the previous run's series (key, colour), drawn dashed, and its legend entry */
+  previous?: { keys: [string, string, string][]; label: string; augmented: boolean } | null;
 }
 
-function Chart({ title, data, keys, domain, epochs, marker, mountDelayMs }: ChartProps) {
+function Chart({ title, data, keys, domain, epochs, marker, mountDelayMs, previous }: ChartProps) {
   const ready = useMountDelay(mountDelayMs);
   return (
     <figure className="training-chart" aria-label={title} role="img">
@@ -40,6 +43,7 @@ function Chart({ title, data, keys, domain, epochs, marker, mountDelayMs }: Char
         {/* A plain legend: recharts' own measures itself after each render, a second synchronous render. */}
         <span className="chart-legend">
           {keys.map(([key, name, color]) => <span key={key} style={{ color }}>— {name}</span>)}
+          {previous && <span data-testid="previous-run" data-augmented={previous.augmented} className="previous-run">┄ {previous.label}</span>}
         </span>
       </figcaption>
       {!ready ? <div style={{ height: CHART_HEIGHT }} /> : (
@@ -52,6 +56,9 @@ function Chart({ title, data, keys, domain, epochs, marker, mountDelayMs }: Char
           {marker && <ReferenceLine x={marker.epoch} stroke="#c2410c" strokeDasharray="4 2" label={{ value: marker.label, fontSize: 10, fill: '#c2410c', position: 'insideTopLeft' }} />}
           {keys.map(([key, name, color]) => (
             <Line key={key} dataKey={key} name={name} stroke={color} dot={false} isAnimationActive={false} connectNulls />
+          ))}
+          {previous?.keys.map(([key, name, color]) => (
+            <Line key={key} dataKey={key} name={`${previous.label} · ${name}`} stroke={color} strokeDasharray="5 4" strokeOpacity={0.75} dot={false} isAnimationActive={false} connectNulls />
           ))}
         </LineChart>
       </ResponsiveContainer>
@@ -70,19 +77,28 @@ interface Props {
   epochs?: number;
   /** when the first chart mounts (the second follows a task later) */
   mountDelayMs?: number;
+  /** the run before this one, drawn dashed (to compare with and without augmentation) */
+  previous?: PreviousRun | null;
 }
 
 const CHART_REFRESH_MS = 400;
 
-export const TrainingCharts = memo(function TrainingCharts({ history, fineTuneFrom = null, lossDomain, epochs, mountDelayMs = 0 }: Props) {
+export const TrainingCharts = memo(function TrainingCharts({ history, fineTuneFrom = null, lossDomain, epochs, mountDelayMs = 0, previous = null }: Props) {
   const { t } = useI18n();
   const shown = useThrottled(history, CHART_REFRESH_MS);
-  const data = useMemo(() => shown.map((logs, n) => ({ epoch: n + 1, ...logs })), [shown]);
+  const data = useMemo(() => {
+    const rows: Record<string, number | undefined>[] = shown.map((logs, n) => ({ epoch: n + 1, ...logs }));
+    previous?.history.forEach((logs, n) => {
+      rows[n] = { ...(rows[n] ?? { epoch: n + 1 }), prevLoss: logs.loss, prevValLoss: logs.valLoss, prevAcc: logs.acc, prevValAcc: logs.valAcc };
+    });
+    return rows;
+  }, [shown, previous]);
+  const before = (keys: [string, string, string][]) => previous && { keys, augmented: previous.augmented, label: t(previous.augmented ? 'transfer.augment.previousOn' : 'transfer.augment.previousOff') };
   const marker = fineTuneFrom !== null ? { epoch: fineTuneFrom + 0.5, label: t('transfer.chart.fineTuning') } : null;
   return (
     <div className="training-charts">
-      <Chart title={t('transfer.chart.loss')} data={data} domain={lossDomain} epochs={epochs} marker={marker} mountDelayMs={mountDelayMs} keys={[['loss', t('transfer.chart.train'), '#555'], ['valLoss', t('transfer.chart.validation'), '#0877bd']]} />
-      <Chart title={t('transfer.chart.accuracy')} data={data} domain={[0, 1]} epochs={epochs} marker={marker} mountDelayMs={mountDelayMs + 50} keys={[['acc', t('transfer.chart.train'), '#555'], ['valAcc', t('transfer.chart.validation'), '#0877bd']]} />
+      <Chart title={t('transfer.chart.loss')} data={data} domain={lossDomain} epochs={epochs} marker={marker} mountDelayMs={mountDelayMs} keys={[['loss', t('transfer.chart.train'), '#555'], ['valLoss', t('transfer.chart.validation'), '#0877bd']]} previous={before([['prevLoss', t('transfer.chart.train'), '#999'], ['prevValLoss', t('transfer.chart.validation'), '#7fb6dd']])} />
+      <Chart title={t('transfer.chart.accuracy')} data={data} domain={[0, 1]} epochs={epochs} marker={marker} mountDelayMs={mountDelayMs + 50} keys={[['acc', t('transfer.chart.train'), '#555'], ['valAcc', t('transfer.chart.validation'), '#0877bd']]} previous={before([['prevAcc', t('transfer.chart.train'), '#999'], ['prevValAcc', t('transfer.chart.validation'), '#7fb6dd']])} />
     </div>
   );
 });

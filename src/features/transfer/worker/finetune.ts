@@ -1,6 +1,7 @@
 /**
  * Fine-tuning: after the head, the top K depthwise-separable blocks of MobileNet train on together
- * with the head, at a low learning rate, on randomly flipped and zoomed images.
+ * with the head, at a low learning rate, on augmented images (augment.ts; by default randomly
+ * flipped and zoomed).
  *
  * The network is split at the output of block 13 − K: the frozen `lower` part runs in inference
  * mode, and the `tail` (fresh copies of the top K blocks + the head) is what trains. Only the
@@ -12,9 +13,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EpochLogs } from '../../../worker/protocol';
 import { mulberry32, shuffleInPlace } from '../../../engine/random';
-import { IMAGE_SIZE, MOBILENET_BLOCKS, TRUNCATION_LAYER, type HeadConfig } from '../meta';
+import { MOBILENET_BLOCKS, TRUNCATION_LAYER, type HeadConfig } from '../meta';
+import { augmentationOf, augmentBatch } from './augment';
 import { preprocess } from './embed';
-import { makeOptimizer, yieldToEvents, type FitCallbacks } from './head';
+import { checkFinite, makeOptimizer, yieldToEvents, type FitCallbacks } from './head';
 
 /** The base layer whose output feeds the trainable tail: conv_pw_(13 − K)_relu, conv1_relu for K = 13. */
 export function cutLayerFor(blocks: number): string {
@@ -59,21 +61,6 @@ export function buildTail(full: tf.LayersModel, blocks: number, head: tf.LayersM
   const tail = tf.model({ inputs: input, outputs: output, name: 'fine_tuned_tail' });
   copies.forEach((copy, k) => copy.setWeights(originals[k].getWeights()));
   return tail;
-}
-
-/** Inputs for one batch: RGB → [−1, 1], then (if augmenting) a random flip and a random zoom-in of 80–100 % about the centre. */
-export function augmentBatch(images: Uint8Array[], augment: boolean, rng: () => number): tf.Tensor4D {
-  return tf.tidy(() => {
-    const x = preprocess(images);
-    if (!augment) return x;
-    const boxes: number[][] = images.map(() => {
-      const margin = (1 - (0.8 + 0.2 * rng())) / 2;
-      const [x1, x2] = rng() < 0.5 ? [margin, 1 - margin] : [1 - margin, margin]; // x1 > x2: mirrored crop
-      return [margin, x1, 1 - margin, x2];
-    });
-    const indices = images.map((_, n) => n);
-    return tf.image.cropAndResize(x, tf.tensor2d(boxes, [images.length, 4]), tf.tensor1d(indices, 'int32'), [IMAGE_SIZE, IMAGE_SIZE]);
-  });
 }
 
 export interface LabelledImages {
@@ -128,7 +115,7 @@ export async function fineTune(lower: tf.LayersModel, tail: tf.LayersModel, head
       let correct = 0;
       for (let start = 0; start < order.length; start += head.batchSize) {
         const picked = order.slice(start, start + head.batchSize);
-        const features = tf.tidy(() => lower.predict(augmentBatch(picked.map((n) => train.images[n]), head.augment, rng)) as tf.Tensor);
+        const features = tf.tidy(() => lower.predict(augmentBatch(picked.map((n) => train.images[n]), head.augment && augmentationOf(head), rng)) as tf.Tensor);
         const ys = tf.tidy(() => tf.oneHot(tf.tensor1d(picked.map((n) => train.labels[n]), 'int32'), numClasses).toFloat());
         const kept: { probabilities?: tf.Tensor } = {};
         const loss = optimizer.minimize(() => {
@@ -137,9 +124,11 @@ export async function fineTune(lower: tf.LayersModel, tail: tf.LayersModel, head
           return tf.metrics.categoricalCrossentropy(ys, probabilities).mean() as tf.Scalar;
         }, true, variables)!;
         const hits = tf.tidy(() => tf.metrics.categoricalAccuracy(ys, kept.probabilities!).sum());
-        lossSum += (await loss.data())[0] * picked.length;
+        const batchLoss = (await loss.data())[0];
+        lossSum += batchLoss * picked.length;
         correct += (await hits.data())[0];
         tf.dispose([features, ys, loss, hits, kept.probabilities!]);
+        checkFinite(batchLoss);
       }
       const logs: EpochLogs = { loss: lossSum / order.length, acc: correct / order.length };
       if (validation.images.length > 0) [logs.valLoss, logs.valAcc] = lossAndAccuracy(await predictImages(lower, tail, validation.images), validation.labels);

@@ -4,9 +4,11 @@
  * conv 3×3 (10, ReLU) ×2 → max-pool 2 → conv 3×3 (10, ReLU) ×2 → max-pool 2 → flatten → softmax.
  */
 import * as tf from '@tensorflow/tfjs';
+import { mulberry32 } from '../../../engine/random';
 import type { HeadConfig } from '../meta';
+import { augmentationOf, augmentTensor } from './augment';
 import { preprocess } from './embed';
-import { fitModel, type FitCallbacks } from './head';
+import { disposeModel, fitModel, type BatchTransform, type FitCallbacks } from './head';
 
 export const VGG_INPUT_SIZE = 64;
 export const VGG_FILTERS = 10;
@@ -50,14 +52,31 @@ export interface ScratchData {
   labels: number[];
 }
 
-/** Trains a new Tiny VGG with the head's optimizer, learning rate, epochs and batch size; returns it and whether it was stopped. */
+/**
+ * With `head.augmentScratch`, each training batch of 64² inputs gets new random changes (augment.ts),
+ * from their own seeded generator: the batches come in the same order as without augmentation.
+ */
+function scratchAugmentation(head: HeadConfig): BatchTransform | undefined {
+  if (!head.augmentScratch) return undefined;
+  const rng = mulberry32(head.seed + 3);
+  const augmentation = augmentationOf(head);
+  return (batch) => augmentTensor(batch as tf.Tensor4D, augmentation, rng);
+}
+
+/**
+ * Trains a new Tiny VGG with the head's optimizer, learning rate, epochs and batch size (and
+ * augmentation if asked for); returns it and whether it was stopped.
+ */
 export async function trainTinyVgg(head: HeadConfig, train: ScratchData, validation: ScratchData, numClasses: number, callbacks: FitCallbacks): Promise<{ model: tf.Sequential; stopped: boolean }> {
   const model = buildTinyVgg(numClasses, head.seed);
   const xs = vggInputs(train.images);
   const valXs = validation.images.length > 0 ? vggInputs(validation.images) : undefined;
   try {
-    const stopped = await fitModel(model, head, xs, train.labels, valXs, validation.labels, numClasses, callbacks);
+    const stopped = await fitModel(model, head, xs, train.labels, valXs, validation.labels, numClasses, callbacks, scratchAugmentation(head));
     return { model, stopped };
+  } catch (error) {
+    disposeModel(model);
+    throw error;
   } finally {
     tf.dispose([xs, ...(valXs ? [valXs] : [])]);
   }
