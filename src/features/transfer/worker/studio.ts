@@ -1,9 +1,9 @@
 /**
- * The studio's side of the worker: the base model, the images (224² RGB, never sent back), their
- * cached embeddings, the trained head, and the jobs (train, predict) the page asks for.
+ * The studio's side of the worker: the jobs the page asks for (load, add images, train, predict,
+ * save and restore, export and import, explain). Its state lives in StudioBase (studioBase.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ClassRef, FromWorker, RestoredClass, TrainPhase, TrainRun, TransferToWorker } from '../../../worker/protocol';
+import type { ClassRef, RestoredClass, TransferToWorker } from '../../../worker/protocol';
 import { TRUNCATION_LAYER, type HeadConfig } from '../meta';
 import { combine, exportClassifier, importClassifier, ImportInvalid, metadataFor } from './classifierFile';
 import { buildDatasetZip, DATASET_ZIP_NAME, DatasetRefused, loadDataset } from './datasetZip';
@@ -11,71 +11,22 @@ import { decodeImage, ImageRejected } from './decode';
 import { embedImages, preprocess } from './embed';
 import { explain } from './explain';
 import { augmentPreview } from './augmentPreview';
-import { buildTail, cutLayerFor, fineTune, lowerModel, predictImages } from './finetune';
-import { buildHead, Diverged, disposeModel, evaluateProbabilities, fitHead, predictProbabilities, type FitCallbacks } from './head';
+import { buildTail, cutLayerFor, fineTune, predictImages } from './finetune';
+import { buildHead, Diverged, disposeModel, evaluateProbabilities, fitHead, predictProbabilities } from './head';
 import { loadBaseModel, ModelInvalid, type BaseModel } from './model';
 import { ModelFilesRefused } from './modelFiles';
 import * as project from './projectStore';
-import { splitByClass, type Example } from './split';
+import { splitByClass } from './split';
 import { measureRawPredict } from './measure';
 import { verifyBackend } from './numericsCheck';
 import { predictTinyVgg, trainTinyVgg } from './vgg';
-import type { StudioView, Trained } from './studioView';
+import type { Trained } from './studioView';
 import { EmbeddingMapper } from './embeddingMapJob';
 import { LayerExplorer } from './layerMaps';
+import { StudioBase } from './studioBase';
 
-interface StoredImage {
-  /** 224 × 224 × 3 RGB */
-  rgb: Uint8Array;
-  /** the base's output for it, once computed: 7 × 7 × 256 */
-  embedding?: Float32Array;
-}
 
-export class TransferStudio {
-  private base: BaseModel | null = null;
-  private loading: Promise<BaseModel | null> | null = null;
-  private readonly images = new Map<string, StoredImage>();
-  /** the classifier trained here (or restored): the base up to `cut`, then `tail` (the head, or fine-tuned blocks + head) */
-  private trained: Trained | null = null;
-  /** the Tiny VGG trained from scratch for comparison */
-  private scratch: tf.LayersModel | null = null;
-  /** the frozen base up to each cut layer in use */
-  private readonly lowers = new Map<string, tf.LayersModel>();
-  /** a classifier imported from files (base + head in one), used for predictions instead */
-  private imported: { model: tf.LayersModel; labels: string[] } | null = null;
-  /** where the base model came from, and the files of the imported classifier: to load them again on a new backend */
-  private baseSource: Extract<TransferToWorker, { type: 'transfer/loadModel' }>['source'] | null = null;
-  private importedFiles: File[] | null = null;
-  private job: { id: number; stop: boolean } | null = null;
-  /** answers the embedding map's requests (made on first use) */
-  private mapper: EmbeddingMapper | null = null;
-  /** answers the layer explorer's requests (made on first use) */
-  private layerExplorer: LayerExplorer | null = null;
-
-  /**
-   * Read access for features that only look (Grad-CAM, layer maps, the embedding map): they get
-   * this view and change nothing the studio owns.
-   */
-  view(): StudioView {
-    return {
-      base: async () => this.base ?? (await this.loading),
-      trained: () => this.trained,
-      scratch: () => this.scratch,
-      rgb: (imageId) => this.images.get(imageId)?.rgb,
-      embedding: (imageId) => this.images.get(imageId)?.embedding,
-      lower: (base, cut) => (cut === TRUNCATION_LAYER ? base.truncated : this.lower(base, cut)),
-      post: this.post,
-    };
-  }
-
-  constructor(
-    private readonly post: (message: FromWorker) => void,
-    /** resolves once a tfjs backend is active */
-    private readonly backendReady: () => Promise<void>,
-    /** moves to the next backend when the active one's numbers disagree with cpu's */
-    private readonly fallBack: (detail: string) => Promise<void> = async () => undefined,
-  ) {}
-
+export class TransferStudio extends StudioBase {
   async handle(message: TransferToWorker): Promise<void> {
     switch (message.type) {
       case 'transfer/loadModel':
@@ -206,38 +157,6 @@ export class TransferStudio {
     return missing.length;
   }
 
-  private labelled(examples: Example[]) {
-    const usable = examples.filter((example) => this.images.get(example.imageId)?.embedding);
-    return { embeddings: usable.map((e) => this.images.get(e.imageId)!.embedding!), labels: usable.map((e) => e.label), imageIds: usable.map((e) => e.imageId) };
-  }
-
-  private pictures(examples: Example[]) {
-    const usable = examples.filter((example) => this.images.has(example.imageId));
-    return { images: usable.map((e) => this.images.get(e.imageId)!.rgb), labels: usable.map((e) => e.label), imageIds: usable.map((e) => e.imageId) };
-  }
-
-  private lower(base: BaseModel, cut: string): tf.LayersModel {
-    if (!this.lowers.has(cut)) this.lowers.set(cut, lowerModel(base.full, cut));
-    return this.lowers.get(cut)!;
-  }
-
-  /** The classes' images still present; an error code when training cannot start. */
-  private check(classes: ClassRef[], jobId: number): string[][] | null {
-    const present = classes.map((c) => c.imageIds.filter((id) => this.images.has(id)));
-    if (classes.length < 2) this.post({ type: 'transfer/error', code: 'tooFewClasses', jobId });
-    else if (present.some((ids) => ids.length === 0)) this.post({ type: 'transfer/error', code: 'emptyClass', jobId });
-    else return present;
-    return null;
-  }
-
-  private callbacks(run: TrainRun, jobId: number, phase: TrainPhase, firstEpoch: number, epochs: number, started: number, job: { stop: boolean }): FitCallbacks {
-    return {
-      onEpochEnd: (epoch, logs) =>
-        this.post({ type: 'transfer/trainProgress', run, jobId, phase, epoch: firstEpoch + epoch + 1, epochs, logs, elapsedMs: performance.now() - started }),
-      shouldStop: () => job.stop,
-    };
-  }
-
   private async train(jobId: number, classes: ClassRef[], head: HeadConfig): Promise<void> {
     const started = performance.now();
     const present = this.check(classes, jobId);
@@ -310,18 +229,6 @@ export class TransferStudio {
     } finally {
       if (this.job === job) this.job = null;
     }
-  }
-
-  private disposeTrained(): void {
-    if (this.trained) disposeModel(this.trained.tail);
-    this.trained = null;
-  }
-
-  /** Class probabilities of one image with the trained classifier. */
-  private async classify(trained: Trained, base: BaseModel, rgb: Uint8Array): Promise<Float32Array> {
-    if (trained.cut !== TRUNCATION_LAYER) return (await predictImages(this.lower(base, trained.cut), trained.tail, [rgb]))[0];
-    const [embedding] = await embedImages(base.truncated, [rgb]);
-    return predictProbabilities(trained.tail, [embedding])[0];
   }
 
   private async predict(requestId: number, file: Blob): Promise<void> {

@@ -1,0 +1,113 @@
+/**
+ * The studio's state in the worker — the base model, the images (224² RGB, never sent back), their
+ * cached embeddings, the classifiers — and the small helpers the jobs share. TransferStudio
+ * (studio.ts) adds the jobs the page asks for.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { ClassRef, FromWorker, TrainPhase, TrainRun, TransferToWorker } from '../../../worker/protocol';
+import { TRUNCATION_LAYER } from '../meta';
+import { embedImages } from './embed';
+import type { EmbeddingMapper } from './embeddingMapJob';
+import { lowerModel, predictImages } from './finetune';
+import { disposeModel, predictProbabilities, type FitCallbacks } from './head';
+import type { LayerExplorer } from './layerMaps';
+import type { BaseModel } from './model';
+import type { Example } from './split';
+import type { StudioView, Trained } from './studioView';
+
+export interface StoredImage {
+  /** 224 × 224 × 3 RGB */
+  rgb: Uint8Array;
+  /** the base's output for it, once computed: 7 × 7 × 256 */
+  embedding?: Float32Array;
+}
+
+export abstract class StudioBase {
+  protected base: BaseModel | null = null;
+  protected loading: Promise<BaseModel | null> | null = null;
+  protected readonly images = new Map<string, StoredImage>();
+  /** the classifier trained here (or restored): the base up to `cut`, then `tail` (the head, or fine-tuned blocks + head) */
+  protected trained: Trained | null = null;
+  /** the Tiny VGG trained from scratch for comparison */
+  protected scratch: tf.LayersModel | null = null;
+  /** the frozen base up to each cut layer in use */
+  protected readonly lowers = new Map<string, tf.LayersModel>();
+  /** a classifier imported from files (base + head in one), used for predictions instead */
+  protected imported: { model: tf.LayersModel; labels: string[] } | null = null;
+  /** where the base model came from, and the files of the imported classifier: to load them again on a new backend */
+  protected baseSource: Extract<TransferToWorker, { type: 'transfer/loadModel' }>['source'] | null = null;
+  protected importedFiles: File[] | null = null;
+  protected job: { id: number; stop: boolean } | null = null;
+  /** answers the embedding map's requests (made on first use) */
+  protected mapper: EmbeddingMapper | null = null;
+  /** answers the layer explorer's requests (made on first use) */
+  protected layerExplorer: LayerExplorer | null = null;
+
+  /**
+   * Read access for features that only look (Grad-CAM, layer maps, the embedding map): they get
+   * this view and change nothing the studio owns.
+   */
+  view(): StudioView {
+    return {
+      base: async () => this.base ?? (await this.loading),
+      trained: () => this.trained,
+      scratch: () => this.scratch,
+      rgb: (imageId) => this.images.get(imageId)?.rgb,
+      embedding: (imageId) => this.images.get(imageId)?.embedding,
+      lower: (base, cut) => (cut === TRUNCATION_LAYER ? base.truncated : this.lower(base, cut)),
+      post: this.post,
+    };
+  }
+
+  constructor(
+    protected readonly post: (message: FromWorker) => void,
+    /** resolves once a tfjs backend is active */
+    protected readonly backendReady: () => Promise<void>,
+    /** moves to the next backend when the active one's numbers disagree with cpu's */
+    protected readonly fallBack: (detail: string) => Promise<void> = async () => undefined,
+  ) {}
+
+  protected labelled(examples: Example[]) {
+    const usable = examples.filter((example) => this.images.get(example.imageId)?.embedding);
+    return { embeddings: usable.map((e) => this.images.get(e.imageId)!.embedding!), labels: usable.map((e) => e.label), imageIds: usable.map((e) => e.imageId) };
+  }
+
+  protected pictures(examples: Example[]) {
+    const usable = examples.filter((example) => this.images.has(example.imageId));
+    return { images: usable.map((e) => this.images.get(e.imageId)!.rgb), labels: usable.map((e) => e.label), imageIds: usable.map((e) => e.imageId) };
+  }
+
+  protected lower(base: BaseModel, cut: string): tf.LayersModel {
+    if (!this.lowers.has(cut)) this.lowers.set(cut, lowerModel(base.full, cut));
+    return this.lowers.get(cut)!;
+  }
+
+  /** The classes' images still present; an error code when training cannot start. */
+  protected check(classes: ClassRef[], jobId: number): string[][] | null {
+    const present = classes.map((c) => c.imageIds.filter((id) => this.images.has(id)));
+    if (classes.length < 2) this.post({ type: 'transfer/error', code: 'tooFewClasses', jobId });
+    else if (present.some((ids) => ids.length === 0)) this.post({ type: 'transfer/error', code: 'emptyClass', jobId });
+    else return present;
+    return null;
+  }
+
+  protected callbacks(run: TrainRun, jobId: number, phase: TrainPhase, firstEpoch: number, epochs: number, started: number, job: { stop: boolean }): FitCallbacks {
+    return {
+      onEpochEnd: (epoch, logs) =>
+        this.post({ type: 'transfer/trainProgress', run, jobId, phase, epoch: firstEpoch + epoch + 1, epochs, logs, elapsedMs: performance.now() - started }),
+      shouldStop: () => job.stop,
+    };
+  }
+
+  protected disposeTrained(): void {
+    if (this.trained) disposeModel(this.trained.tail);
+    this.trained = null;
+  }
+
+  /** Class probabilities of one image with the trained classifier. */
+  protected async classify(trained: Trained, base: BaseModel, rgb: Uint8Array): Promise<Float32Array> {
+    if (trained.cut !== TRUNCATION_LAYER) return (await predictImages(this.lower(base, trained.cut), trained.tail, [rgb]))[0];
+    const [embedding] = await embedImages(base.truncated, [rgb]);
+    return predictProbabilities(trained.tail, [embedding])[0];
+  }
+}
