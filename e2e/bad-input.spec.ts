@@ -184,5 +184,13 @@ test('1,000 images in one drop all arrive as thumbnails while the page stays usa
     return Math.max(...images.map((img) => Math.max(img.naturalWidth, img.naturalHeight)));
   });
   expect(largest).toBe(96);
+  // The page's JS heap stays bounded: the photos live in the worker and IndexedDB, the page holds
+  // 1,003 small thumbnails. (Chromium's performance.memory; measured after a collection where exposed.)
+  const heapMB = await page.evaluate(async () => {
+    (window as unknown as { gc?: () => void }).gc?.();
+    return (performance as unknown as { memory: { usedJSHeapSize: number } }).memory.usedJSHeapSize / 2 ** 20;
+  });
+  test.info().annotations.push({ type: 'page JS heap with 1,003 images (MB)', description: heapMB.toFixed(1) });
+  expect(heapMB).toBeLessThan(150);
   await expectProject(page, { names: ['fist', 'two fingers'], counts: [1003, 2], epochs: 7 });
 });

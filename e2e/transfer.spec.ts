@@ -1,25 +1,9 @@
 import { readFileSync } from 'node:fs';
-import type { Locator } from '@playwright/test';
 import { expect, test } from './offline';
+import { dropFiles } from './badInput';
 import { imagesOf, openStudio } from './studio';
 
 const DIGITS = ['0', '1', '2'];
-
-/** A real drop event on `target` carrying these files (built in the page from the bytes). */
-async function dropFiles(target: Locator, files: { name: string; type: string; bytes: Buffer }[]): Promise<void> {
-  const payload = files.map((file) => ({ name: file.name, type: file.type, data: file.bytes.toString('base64') }));
-  const transfer = await target.page().evaluateHandle((items) => {
-    const dataTransfer = new DataTransfer();
-    for (const item of items) {
-      const bytes = Uint8Array.from(atob(item.data), (c) => c.charCodeAt(0));
-      dataTransfer.items.add(new File([bytes], item.name, { type: item.type }));
-    }
-    return dataTransfer;
-  }, payload);
-  await target.dispatchEvent('dragenter', { dataTransfer: transfer });
-  await target.dispatchEvent('dragover', { dataTransfer: transfer });
-  await target.dispatchEvent('drop', { dataTransfer: transfer });
-}
 
 for (const backend of ['auto', 'webgl'] as const) {
   test.describe(`transfer studio (backend ${backend})`, () => {

@@ -173,12 +173,16 @@ export async function fitHead(model: tf.LayersModel, head: HeadConfig, train: La
   }
 }
 
+/** A flat [count, k] array as its count rows. */
+export function rows(data: Float32Array, count: number): Float32Array[] {
+  const width = data.length / count;
+  return Array.from({ length: count }, (_, n) => data.slice(n * width, (n + 1) * width));
+}
+
 /** Class probabilities for each embedding. */
 export function predictProbabilities(model: tf.LayersModel, embeddings: Float32Array[]): Float32Array[] {
   if (embeddings.length === 0) return [];
-  const probabilities = tf.tidy(() => (model.predict(stackEmbeddings(embeddings)) as tf.Tensor).dataSync() as Float32Array);
-  const numClasses = probabilities.length / embeddings.length;
-  return embeddings.map((_, n) => probabilities.slice(n * numClasses, (n + 1) * numClasses));
+  return rows(tf.tidy(() => (model.predict(stackEmbeddings(embeddings)) as tf.Tensor).dataSync() as Float32Array), embeddings.length);
 }
 
 export function argmax(values: ArrayLike<number>): number {

@@ -27,6 +27,10 @@ import { StudioBase } from './studioBase';
 
 
 export class TransferStudio extends StudioBase {
+  /** images added here that the page has not yet listed in a saved class (image id → class id) */
+  private readonly unlisted = new Map<string, string>();
+  /** the classes and settings of the page's last save */
+  private lastSaved: { classes: ClassRef[]; head: HeadConfig } | null = null;
   async handle(message: TransferToWorker): Promise<void> {
     switch (message.type) {
       case 'transfer/loadModel':
@@ -113,6 +117,8 @@ export class TransferStudio extends StudioBase {
         const imageId = crypto.randomUUID();
         this.images.set(imageId, { rgb });
         await project.saveImage(imageId, { name: file.name, jpeg }).catch(() => undefined);
+        this.unlisted.set(imageId, classId);
+        if (this.unlisted.size % 10 === 0) await this.saveAdded();
         this.post({ type: 'transfer/imageAdded', classId, imageId, name: file.name, thumbnail });
       } catch (error) {
         const code = error instanceof ImageRejected ? error.code : 'corrupt';
@@ -120,6 +126,7 @@ export class TransferStudio extends StudioBase {
       }
       this.post({ type: 'transfer/addProgress', classId, done: ++done, total: files.length });
     }
+    await this.saveAdded();
   }
 
   /** Embeds every listed image that has no embedding yet, reporting progress and images/s; returns how many. */
@@ -250,12 +257,28 @@ export class TransferStudio extends StudioBase {
     }
   }
 
+  /**
+   * The record to save: the page's classes, plus images this worker has added to a class that the
+   * page has not listed yet (its save may be on the way, or lost to a reload).
+   */
   private record(classes: ClassRef[], head: HeadConfig): project.ProjectRecord {
-    return { classes, head, trainedLabels: this.trained?.labels ?? null, trainedCut: this.trained?.cut, trainedConfig: this.trained?.config };
+    const merged = classes.map((c) => {
+      const listed = new Set(c.imageIds);
+      listed.forEach((id) => this.unlisted.delete(id));
+      const added = [...this.unlisted].filter(([id, classId]) => classId === c.id && this.images.has(id)).map(([id]) => id);
+      return added.length ? { ...c, imageIds: [...c.imageIds, ...added] } : c;
+    });
+    this.lastSaved = { classes, head };
+    return { classes: merged, head, trainedLabels: this.trained?.labels ?? null, trainedCut: this.trained?.cut, trainedConfig: this.trained?.config };
   }
 
   private async saveProject(classes: ClassRef[], head: HeadConfig): Promise<void> {
     await project.saveProject(this.record(classes, head)).catch(() => undefined);
+  }
+
+  /** Saves the last record again with the images added since (every few images and at the end of a batch). */
+  private async saveAdded(): Promise<void> {
+    if (this.lastSaved) await this.saveProject(this.lastSaved.classes, this.lastSaved.head);
   }
 
   private async saveTrained(classes: ClassRef[], head: HeadConfig): Promise<void> {

@@ -8,7 +8,7 @@ import { mulberry32 } from '../../../engine/random';
 import type { HeadConfig } from '../meta';
 import { augmentationOf, augmentTensor } from './augment';
 import { preprocess } from './embed';
-import { disposeModel, fitModel, type BatchTransform, type FitCallbacks } from './head';
+import { disposeModel, fitModel, rows, type BatchTransform, type FitCallbacks } from './head';
 
 export const VGG_INPUT_SIZE = 64;
 export const VGG_FILTERS = 10;
@@ -85,7 +85,5 @@ export async function trainTinyVgg(head: HeadConfig, train: ScratchData, validat
 /** Class probabilities for 224² RGB images. */
 export function predictTinyVgg(model: tf.LayersModel, images: Uint8Array[]): Float32Array[] {
   if (images.length === 0) return [];
-  const data = tf.tidy(() => (model.predict(vggInputs(images)) as tf.Tensor).dataSync() as Float32Array);
-  const classes = data.length / images.length;
-  return images.map((_, n) => data.slice(n * classes, (n + 1) * classes));
+  return rows(tf.tidy(() => (model.predict(vggInputs(images)) as tf.Tensor).dataSync() as Float32Array), images.length);
 }
