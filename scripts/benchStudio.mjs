@@ -93,6 +93,9 @@ async function trainThroughUi(page, split, options) {
   for (let digit = 0; digit < split.length; digit++) {
     await cards.nth(digit).getByTestId('class-count').filter({ hasText: `${split[digit].train.length} ` }).waitFor({ timeout: 120_000 });
   }
+  // The training window starts once the page is idle: the last thumbnails decoded and drawn (as
+  // Teachable Machine's window is its train() call alone, after its examples are in).
+  await page.evaluate(() => new Promise((resolve) => requestIdleCallback(() => resolve(undefined), { timeout: 2000 })));
   const trainStart = await page.evaluate(() => window.__startFrames());
   await page.getByRole('button', { name: /^Train/ }).click();
   await page.locator('[data-testid=train-status][data-phase=done]').waitFor({ timeout: 900_000 });

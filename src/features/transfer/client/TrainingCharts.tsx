@@ -3,7 +3,7 @@
  * every CHART_REFRESH_MS (a fast head can finish dozens of epochs a second; every recharts redraw
  * costs the main thread).
  */
-import { memo, useEffect, useMemo, useState } from 'react';
+import { memo, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import { CartesianGrid, Line, LineChart, ReferenceLine, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { useThrottled } from '../../../client/useThrottled';
 import { useI18n } from '../../../i18n/I18nProvider';
@@ -85,7 +85,8 @@ const CHART_REFRESH_MS = 400;
 
 export const TrainingCharts = memo(function TrainingCharts({ history, fineTuneFrom = null, lossDomain, epochs, mountDelayMs = 0, previous = null }: Props) {
   const { t } = useI18n();
-  const shown = useThrottled(history, CHART_REFRESH_MS);
+  // Throttled, then deferred: React draws the new curves in a background render that yields.
+  const shown = useDeferredValue(useThrottled(history, CHART_REFRESH_MS));
   const data = useMemo(() => {
     const rows: Record<string, number | undefined>[] = shown.map((logs, n) => ({ epoch: n + 1, ...logs }));
     previous?.history.forEach((logs, n) => {
