@@ -2,21 +2,13 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FromWorker, TransferToWorker } from '../../../worker/protocol';
-import type { WorkerListener } from '../../../client/trainerClient';
+import { fakeWorker } from '../../../client/fakeWorker.testutil';
 import { DEFAULT_HEAD, type HeadConfig } from '../meta';
 import { AugmentationPanel, PREVIEW_COUNT } from './AugmentationPanel';
 import type { ClassView } from './useTransfer';
 
-const sent: TransferToWorker[] = [];
-let listener: WorkerListener | null = null;
-const client = {
-  sendTransfer: (message: TransferToWorker) => sent.push(message),
-  subscribe: (l: WorkerListener) => {
-    listener = l;
-    return () => (listener = null);
-  },
-};
-vi.mock('../../../client/WorkerProvider', () => ({ useWorker: () => client }));
+const { sent } = fakeWorker;
+vi.mock('../../../client/WorkerProvider', async () => (await import('../../../client/fakeWorker.testutil')).workerProviderMock);
 
 let urls = 0;
 beforeEach(() => {
@@ -48,7 +40,7 @@ describe('AugmentationPanel', () => {
     expect(requests()).toEqual([{ type: 'transfer/augmentPreview', requestId: 1, imageId: 'i1', augmentation: DEFAULT_HEAD.augmentation, count: 8, seed: 1 }]);
     const grid = screen.getByTestId('augment-preview');
     expect(grid.getAttribute('aria-busy')).toBe('true');
-    act(() => listener!.onMessage(ready(1, 'i1', 'aaaa0001')));
+    act(() => fakeWorker.reply(ready(1, 'i1', 'aaaa0001')));
     expect(grid.getAttribute('data-count')).toBe('8');
     expect(grid.getAttribute('data-hash')).toBe('aaaa0001');
     expect(grid.querySelectorAll('img')).toHaveLength(8);
@@ -65,9 +57,9 @@ describe('AugmentationPanel', () => {
     expect(requests()).toHaveLength(2);
     expect(requests()[1].augmentation).toEqual(head.augmentation);
     // A reply to an older request is dropped.
-    act(() => listener!.onMessage(ready(1, 'i1', 'stale')));
+    act(() => fakeWorker.reply(ready(1, 'i1', 'stale')));
     expect(grid.getAttribute('data-hash')).toBe('aaaa0001');
-    act(() => listener!.onMessage(ready(2, 'i1', 'bbbb0002')));
+    act(() => fakeWorker.reply(ready(2, 'i1', 'bbbb0002')));
     expect(grid.getAttribute('data-hash')).toBe('bbbb0002');
     expect(URL.revokeObjectURL).toHaveBeenCalledTimes(8);
 

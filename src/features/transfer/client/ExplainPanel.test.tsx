@@ -2,20 +2,12 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Explanation, FromWorker, TransferToWorker } from '../../../worker/protocol';
-import type { WorkerListener } from '../../../client/trainerClient';
+import { fakeWorker } from '../../../client/fakeWorker.testutil';
 import { ExplainPanel } from './ExplainPanel';
 import type { PredictionView } from './useTransfer';
 
-const sent: TransferToWorker[] = [];
-let listener: WorkerListener | null = null;
-const client = {
-  sendTransfer: (message: TransferToWorker) => sent.push(message),
-  subscribe: (l: WorkerListener) => {
-    listener = l;
-    return () => (listener = null);
-  },
-};
-vi.mock('../../../client/WorkerProvider', () => ({ useWorker: () => client }));
+const { sent } = fakeWorker;
+vi.mock('../../../client/WorkerProvider', async () => (await import('../../../client/fakeWorker.testutil')).workerProviderMock);
 
 beforeEach(() => {
   sent.length = 0;
@@ -40,7 +32,7 @@ const explained = (requestId: number, classIndex: number, map: number[]): Explan
   gradCamMs: 12.3,
   saliencyMs: 0,
 });
-const reply = (message: FromWorker) => act(() => listener!.onMessage(message));
+const reply = (message: FromWorker) => act(() => fakeWorker.reply(message));
 const requests = () => sent.filter((m): m is Extract<TransferToWorker, { type: 'transfer/explain' }> => m.type === 'transfer/explain');
 
 describe('ExplainPanel', () => {

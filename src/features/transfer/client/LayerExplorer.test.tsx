@@ -1,22 +1,14 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { WorkerListener } from '../../../client/trainerClient';
+import { fakeWorker } from '../../../client/fakeWorker.testutil';
 import type { FromWorker, TransferToWorker } from '../../../worker/protocol';
 import type { LayerCell, LayerMaps } from '../layerMapsMeta';
 import { LayerExplorer } from './LayerExplorer';
 import type { ClassView } from './useTransfer';
 
-const sent: TransferToWorker[] = [];
-let listener: WorkerListener | null = null;
-const client = {
-  sendTransfer: (message: TransferToWorker) => sent.push(message),
-  subscribe: (l: WorkerListener) => {
-    listener = l;
-    return () => (listener = null);
-  },
-};
-vi.mock('../../../client/WorkerProvider', () => ({ useWorker: () => client }));
+const { sent } = fakeWorker;
+vi.mock('../../../client/WorkerProvider', async () => (await import('../../../client/fakeWorker.testutil')).workerProviderMock);
 
 beforeEach(() => {
   sent.length = 0;
@@ -36,7 +28,7 @@ const cell: LayerCell = {
   bn: { mean: 0.25, variance: 0.999, epsilon: 0.001, gamma: 2, beta: -0.5, value: 0.5 }, activation: { kind: 'relu6', value: 0.5 }, model: 0.5,
   map: new Uint8Array([0, 1, 2, 3]), layerMin: 0, layerMax: 6,
 };
-const reply = (message: FromWorker) => act(() => listener!.onMessage(message));
+const reply = (message: FromWorker) => act(() => fakeWorker.reply(message));
 const ofType = <T extends TransferToWorker['type']>(type: T) => sent.filter((m): m is Extract<TransferToWorker, { type: T }> => m.type === type);
 
 describe('LayerExplorer', () => {
