@@ -30,6 +30,8 @@ for (const backend of ['auto', 'webgl'] as const) {
 
       await page.getByRole('button', { name: /^Train/ }).click();
       await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 180_000 });
+      // The photos were embedded as they were added: Train had none left to embed.
+      await expect(page.getByTestId('train-timings')).toHaveAttribute('data-embedded', '0');
       const accuracy = Number(await page.getByTestId('val-accuracy').textContent());
       test.info().annotations.push({ type: 'validation accuracy', description: String(accuracy) });
       expect(accuracy).toBeGreaterThanOrEqual(0.8);

@@ -7,13 +7,15 @@
  *   playground.big.epochsPerSec      spiral, all 7 features, 6 × 8 ReLU, batch 1, α 0.03, L2 0.001
  *   playground.fps                   requestAnimationFrame rate while the big config trains at max speed
  *   playground.longTasks             main-thread tasks > 50 ms during that
- *   transfer.embedImagesPerSec       the studio's embedding path, 10 classes × 30 photos (sign-language digits)
+ *   transfer.embedImagesPerSec       the studio's embedding path (embedImages) on the 300 loaded photos (sign-language digits)
  *   transfer.rawPredictImagesPerSec  plain model.predict on the truncated base, batch 16, same backend, same run
  *   transfer.embedVsRawPredict       their ratio (target ≥ 0.9)
  *   transfer.headTrainSeconds        default head, 50 epochs, on those 300 cached embeddings (target ≤ 5 s)
  *   transfer.trainLongTasks          main-thread tasks > 50 ms while that head trains, live curves drawn (target 0)
  *   transfer.backend                 the tfjs backend used
  *   transfer.totalSecondsToModel     photos dropped → trained model, through the UI (median of runs), and …Runs
+ *   transfer.addImagesSeconds        of which: photos dropped → all 300 listed (decoded, saved, embedded as they come)
+ *   transfer.embedSeconds            of which: embedding still left for Train (0 when all were embedded as added)
  *   transfer.heldOutAccuracy         on the last 20 photos per class (200), median of runs; …Runs, …Spread (max − min)
  *   transfer.trainFps / trainLongTasks  the page from Train to done (embedding + head), median of runs
  *   tm.*                             Teachable Machine's own library (scripts/benchTm.mjs), same photos and base
@@ -102,6 +104,7 @@ function transferKeys(ours) {
     'transfer.rawPredictImagesPerSec': round(ours.rawPredictImagesPerSec),
     'transfer.embedVsRawPredict': round(ours.embedVsRawPredict, 3),
     'transfer.headTrainSeconds': round(ours.headTrainSeconds, 2),
+    'transfer.addImagesSeconds': round(ours.addSeconds, 2),
     'transfer.embedSeconds': round(ours.embedSeconds, 2),
     'transfer.totalSecondsToModel': round(ours.totalSecondsToModel, 2),
     'transfer.totalSecondsToModelRuns': ours.totalSecondsToModelRuns.map((x) => round(x, 2)),

@@ -305,7 +305,7 @@ export type TransferFromWorker =
       elapsedMs: number;
     }
   | { type: 'transfer/trainDone'; run: TrainRun; jobId: number; phase: 'done' | 'stopped'; evaluation: Evaluation; elapsedMs: number; timings: TrainTimings; fineTunedBlocks: number }
-  | { type: 'transfer/rawPredictMeasured'; imagesPerSec: number; backend: string }
+  | { type: 'transfer/rawPredictMeasured'; imagesPerSec: number; backend: string; /** the studio's embedImages on its loaded images (up to batches × 16) */ embedImagesPerSec: number }
   | { type: 'transfer/prediction'; requestId: number; probabilities: Float32Array; labels: string[] }
   | { type: 'transfer/projectRestored'; classes: RestoredClass[]; head: HeadConfig | null; trainedLabels: string[] | null }
   | { type: 'transfer/modelExported'; files: { name: string; blob: Blob }[] }

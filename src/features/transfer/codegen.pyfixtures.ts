@@ -82,14 +82,20 @@ keras.utils.image_dataset_from_directory.side_effect = from_directory
 keras.Model.return_value.save.side_effect = save
 
 def calls(m):
+    """Every call of a layer class, in order: [args, kwargs] (Rescaling twice gives two entries)."""
     return [[list(c.args), dict(c.kwargs)] for c in m.call_args_list]
+
+def layer_order():
+    """The layer classes train.py makes, in order ('Dense', not 'Dense()', the call on a tensor)."""
+    return [name for name, _, _ in layers.mock_calls if name.isidentifier()]
 
 def report():
     model, base = keras.Model.return_value, state.get('base')
     return {
         'datasets': state.get('datasets', []), 'mobilenet': state.get('mobilenet'), 'baseCalls': base and base.calls,
         'trainable': base and {layer.name: layer.trainable for layer in base.layers},
-        'rescaling': calls(layers.Rescaling), 'flatten': calls(layers.Flatten), 'average': calls(layers.GlobalAveragePooling2D), 'dense': calls(layers.Dense),
+        'rescaling': calls(layers.Rescaling), 'flatten': calls(layers.Flatten), 'average': calls(layers.GlobalAveragePooling2D),
+        'averagePooling': calls(layers.AveragePooling2D), 'dense': calls(layers.Dense), 'layers': layer_order(),
         'dropout': calls(layers.Dropout), 'randomFlip': calls(layers.RandomFlip), 'randomZoom': calls(layers.RandomZoom),
         'randomRotation': calls(layers.RandomRotation), 'randomBrightness': calls(layers.RandomBrightness), 'randomContrast': calls(layers.RandomContrast),
         'augmentCalls': calls(keras.Sequential.return_value), 'mapped': state.get('mapped', []),

@@ -5,31 +5,29 @@
  * names parsed back with ast, and a run of train.py against a stand-in `tensorflow` package that
  * records every call. JavaScript: `node --check`, importing the module, and, when the local
  * MobileNet copy is there, a real training run in Node (weights that must and must not change, no
- * leaked tensors).
+ * leaked tensors). codegen.parts.test.ts runs parts of the module (buildHead, augment) in-process.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../engine/random';
-import { augmentTensor } from './worker/augment';
-import { checkInput, generatePython, generateTfjs, type CodegenInput } from './codegen';
+import { generatePython, generateTfjs, type CodegenInput } from './codegen';
 import { jsString } from './codegenJs';
 import { KERAS_OPTIMIZERS, pyString } from './codegenPython';
 import { CHECK_PY, DRIVER_PY, STUB_PY } from './codegen.pyfixtures';
-import { augmentsFineTuning, DEFAULT_AUGMENTATION, DEFAULT_HEAD, HOSTED_MOBILENET_URL, LESSON_HEAD, TRUNCATION_LAYER, type Augmentation, type HeadConfig } from './meta';
+import { augmentsFineTuning, DEFAULT_HEAD, HOSTED_MOBILENET_URL, LESSON_HEAD, POOLINGS, REGION_POOL, REGION_SCALE, TRUNCATION_LAYER, type HeadConfig, type Pooling } from './meta';
 
 const TRICKY = ['say "hi"', "it's", 'back\\slash', 'C:\\new\\table\\', '中文 类别', '🐱‍👤 ninja', 'two\nlines', 'tab\tand\rcr', 'sep\u2028para\u2029', 'bell\u0007', 'zero\u200bwidth', '"""', "'''", '{x} ${y} `z`', 'é (e\u0301)', '\u00a0nbsp', '\ufeffbom'];
 
 const CASES: [string, CodegenInput][] = [
-  ['Teachable Machine defaults', { head: DEFAULT_HEAD, classNames: ['cat', 'dog', 'bird'], imagesPerClass: [12, 10, 8] }],
+  ['Teachable Machine defaults (regions)', { head: DEFAULT_HEAD, classNames: ['cat', 'dog', 'bird'], imagesPerClass: [12, 10, 8] }],
   ["the lesson's Flatten + Dense 1024 + RMSprop", { head: { ...LESSON_HEAD, pooling: 'flatten' }, classNames: ['daisy', 'rose'] }],
   ['the lesson preset', { head: LESSON_HEAD, classNames: ['daisy', 'rose'] }],
-  ['no hidden layer (units 0)', { head: { ...DEFAULT_HEAD, units: 0 }, classNames: ['a', 'b'] }],
+  ['GlobalAveragePooling2D, no hidden layer', { head: { ...DEFAULT_HEAD, pooling: 'average', units: 0 }, classNames: ['a', 'b'] }],
+  ['regions, no hidden layer', { head: { ...DEFAULT_HEAD, pooling: 'regions', units: 0 }, classNames: ['a', 'b'] }],
   ['Flatten, no hidden layer', { head: { ...DEFAULT_HEAD, pooling: 'flatten', units: 0 }, classNames: ['a', 'b'] }],
-  ['dropout 0.3 + SGD', { head: { ...DEFAULT_HEAD, dropout: 0.3, optimizer: 'sgd', learningRate: 0.01 }, classNames: ['x', 'y', 'z'] }],
+  ['GlobalAveragePooling2D, dropout 0.3 + SGD', { head: { ...DEFAULT_HEAD, pooling: 'average', dropout: 0.3, optimizer: 'sgd', learningRate: 0.01 }, classNames: ['x', 'y', 'z'] }],
   ['Adam 3e-4, no validation', { head: { ...DEFAULT_HEAD, learningRate: 0.0003, validationSplit: 0 }, classNames: ['on', 'off'] }],
   ['RMSprop 1e-7', { head: { ...DEFAULT_HEAD, optimizer: 'rmsprop', learningRate: 1e-7 }, classNames: ['p', 'q'] }],
   ['fine-tuning with augmentation', { head: { ...DEFAULT_HEAD, fineTuneBlocks: 2, augment: true }, classNames: ['up', 'down'], imagesPerClass: [3, 4] }],
@@ -40,6 +38,29 @@ const CASES: [string, CodegenInput][] = [
   ['fine-tuning, augmentation on with every setting off', { head: { ...DEFAULT_HEAD, fineTuneBlocks: 2, augmentation: { flip: false, rotation: 0, zoom: 0, brightness: 0, contrast: 0 } }, classNames: ['a', 'b'] }],
   ['augmentation settings without fine-tuning', { head: { ...DEFAULT_HEAD, augmentScratch: true, augmentation: { flip: true, rotation: 10, zoom: 0.1, brightness: 0.1, contrast: 0.1 } }, classNames: ['a', 'b'] }],
 ];
+
+/** What each pooling puts before the Dense layers: the layer classes, train.py's calls and the module's. */
+const POOLING_LAYERS: Record<Pooling, string[]> = { regions: ['AveragePooling2D', 'Flatten', 'Rescaling'], average: ['GlobalAveragePooling2D'], flatten: ['Flatten'] };
+const KERAS_POOLING: Record<Pooling, string[]> = {
+  regions: [`layers.AveragePooling2D(pool_size=${REGION_POOL}, strides=${REGION_POOL})(x)`, 'layers.Flatten()(x)', `layers.Rescaling(${REGION_SCALE})(x)`],
+  average: ['layers.GlobalAveragePooling2D()(x)'],
+  flatten: ['layers.Flatten()(x)'],
+};
+const TFJS_POOLING: Record<Pooling, string[]> = {
+  regions: [`tf.layers.averagePooling2d({ inputShape: [7, 7, 256], poolSize: ${REGION_POOL}, strides: ${REGION_POOL} })`, 'tf.layers.flatten()', `tf.layers.rescaling({ scale: ${REGION_SCALE} })`],
+  average: ['tf.layers.globalAveragePooling2d({ inputShape: [7, 7, 256] })'],
+  flatten: ['tf.layers.flatten({ inputShape: [7, 7, 256] })'],
+};
+
+/** Each of `snippets` in `source` in this order, and no other pooling's calls (`all`: every pooling's). */
+function expectPooling(source: string, snippets: string[], all: string[]) {
+  let at = 0;
+  for (const snippet of snippets) {
+    at = source.indexOf(snippet, at) + snippet.length;
+    expect(at, snippet).toBeGreaterThanOrEqual(snippet.length);
+  }
+  for (const other of all) expect(source.includes(other), other).toBe(snippets.includes(other));
+}
 
 let dir = '';
 const path = (name: string) => join(dir, name);
@@ -110,8 +131,8 @@ describe.each(CASES)('train.py: %s', (_, input) => {
     const checked = checkPython(source);
     expect(checked.undefined).toEqual([]);
     expect(checked.classNames).toEqual(classNames);
-    const pooling = head.pooling === 'average' ? 'layers.GlobalAveragePooling2D' : 'layers.Flatten';
-    expect(checked.calls).toEqual(expect.arrayContaining([pooling, 'tf.keras.utils.image_dataset_from_directory', 'tf.keras.applications.MobileNet']));
+    const pooling = POOLING_LAYERS[head.pooling].map((name) => `layers.${name}`);
+    expect(checked.calls).toEqual(expect.arrayContaining([...pooling, 'tf.keras.utils.image_dataset_from_directory', 'tf.keras.applications.MobileNet']));
   });
 
   it('states the settings in its code', () => {
@@ -120,8 +141,8 @@ describe.each(CASES)('train.py: %s', (_, input) => {
     expect(source).toContain(`tf.keras.optimizers.${KERAS_OPTIMIZERS[head.optimizer]}(learning_rate=learning_rate)`);
     expect(source.includes(`layers.Dense(${head.units}, activation='relu')`)).toBe(head.units > 0);
     expect(source.includes('layers.Dropout(')).toBe(head.dropout > 0);
-    expect(source.includes('layers.Flatten()(x)')).toBe(head.pooling === 'flatten');
-    expect(source.includes('layers.GlobalAveragePooling2D()(x)')).toBe(head.pooling === 'average');
+    const dense = head.units > 0 ? `layers.Dense(${head.units}, activation='relu')(x)` : "layers.Dense(num_classes, activation='softmax')(x)";
+    expectPooling(source, [...KERAS_POOLING[head.pooling], dense], POOLINGS.flatMap((p) => KERAS_POOLING[p]));
     expect(source.includes('def fine_tune(')).toBe(head.fineTuneBlocks > 0);
     expect(source).toMatch(/^# Studio settings that produced this script:$/m);
     expect(source).toContain("if __name__ == '__main__':\n    main()");
@@ -139,8 +160,14 @@ describe.each(CASES)('train.py: %s', (_, input) => {
     expect(dataset.subset).toBe(head.validationSplit > 0 ? 'both' : undefined);
     expect(report.mobilenet).toEqual({ input_shape: [224, 224, 3], alpha: 0.25, include_top: false, weights: 'imagenet' });
     expect(report.baseCalls).toEqual([{ training: false }]);
-    expect(report.rescaling).toEqual([[[1 / 127.5], { offset: -1 }]]);
-    expect([report.average.length, report.flatten.length]).toEqual(head.pooling === 'average' ? [1, 0] : [0, 1]);
+    const regions = head.pooling === 'regions';
+    // the input's x / 127.5 - 1, then (regions) x REGION_SCALE
+    expect(report.rescaling).toEqual([[[1 / 127.5], { offset: -1 }], ...(regions ? [[[REGION_SCALE], {}]] : [])]);
+    expect(report.averagePooling).toEqual(regions ? [[[], { pool_size: REGION_POOL, strides: REGION_POOL }]] : []);
+    expect([report.average.length, report.flatten]).toEqual(head.pooling === 'average' ? [1, []] : [0, [[[], {}]]]);
+    const dropout = head.dropout > 0 ? ['Dropout'] : [];
+    const layers = report.layers.filter((name: string) => !name.startsWith('Random'));
+    expect(layers).toEqual(['Rescaling', ...POOLING_LAYERS[head.pooling], ...(head.units > 0 ? ['Dense'] : []), ...dropout, 'Dense']);
     const hidden = head.units > 0 ? [[[head.units], { activation: 'relu' }]] : [];
     expect(report.dense).toEqual([...hidden, [[classNames.length], { activation: 'softmax' }]]);
     expect(report.dropout.map((call: unknown[]) => (call[0] as number[])[0])).toEqual(head.dropout > 0 ? [head.dropout] : []);
@@ -212,6 +239,8 @@ describe.each(CASES)('the TensorFlow.js module: %s', (_, input) => {
     expect(source).toContain(`return tf.train.${head.optimizer}(learningRate);`);
     expect(source).toContain(`  learningRate: ${head.learningRate},\n`);
     expect(source.includes(`tf.layers.dense({ units: ${head.units}, activation: 'relu'`)).toBe(head.units > 0);
+    const dense = head.units > 0 ? `tf.layers.dense({ units: ${head.units}, activation: 'relu'` : "tf.layers.dense({ units: CLASS_NAMES.length, activation: 'softmax'";
+    expectPooling(source, [...TFJS_POOLING[head.pooling], dense], POOLINGS.flatMap((p) => TFJS_POOLING[p]));
     expect(source.includes(`tf.layers.dropout({ rate: ${head.dropout}`)).toBe(head.dropout > 0);
     expect(source.includes('async function fineTune(')).toBe(head.fineTuneBlocks > 0);
     expect(source.includes('function augment(')).toBe(augmentsFineTuning(head));
@@ -224,8 +253,10 @@ const results = [];
 for (const file of process.argv.slice(2)) {
   const m = await import(file);
   const head = m.buildHead();
-  const layers = head.layers.map((l) => [l.getClassName(), l.getConfig().units ?? l.getConfig().rate ?? null, l.getConfig().activation ?? null]);
-  results.push({ exports: Object.keys(m).sort(), classNames: m.CLASS_NAMES, settings: m.SETTINGS, layers, output: head.outputs[0].shape });
+  const c = (l) => l.getConfig();
+  const layers = head.layers.map((l) => [l.getClassName(), c(l).units ?? c(l).rate ?? c(l).scale ?? c(l).poolSize ?? null, c(l).activation ?? c(l).strides ?? null]);
+  const pooled = head.layers.find((l) => l.getClassName() === 'Dense').input.shape;
+  results.push({ exports: Object.keys(m).sort(), classNames: m.CLASS_NAMES, settings: m.SETTINGS, layers, pooled, output: head.outputs[0].shape });
   head.dispose();
 }
 console.log('RESULT ' + JSON.stringify(results));
@@ -238,14 +269,20 @@ describe('the TensorFlow.js modules, imported', () => {
     expect(result.status, result.stderr).toBe(0);
     const loaded = JSON.parse(result.stdout.split('\n').find((l) => l.startsWith('RESULT '))!.slice(7));
     CASES.forEach(([, { head, classNames }], k) => {
-      const { exports, classNames: names, settings, layers, output } = loaded[k];
+      const { exports, classNames: names, settings, layers, pooled, output } = loaded[k];
       expect(exports).toEqual(['CLASS_NAMES', 'IMAGE_SIZE', 'MODEL_URL', 'SETTINGS', 'TRUNCATION_LAYER', 'buildHead', 'embed', 'loadBase', 'predict', 'preprocess', 'splitByClass', 'train']);
       expect(names).toEqual(classNames);
       expect(settings).toEqual(head);
-      const expected: (string | number | null)[][] = [[head.pooling === 'average' ? 'GlobalAveragePooling2D' : 'Flatten', null, null]];
+      const region = [REGION_POOL, REGION_POOL];
+      const expected: unknown[][] = {
+        regions: [['AveragePooling2D', region, region], ['Flatten', null, null], ['Rescaling', REGION_SCALE, null]],
+        average: [['GlobalAveragePooling2D', null, null]],
+        flatten: [['Flatten', null, null]],
+      }[head.pooling];
       if (head.units > 0) expected.push(['Dense', head.units, 'relu']);
       if (head.dropout > 0) expected.push(['Dropout', head.dropout, null]);
       expect(layers).toEqual([...expected, ['Dense', classNames.length, 'softmax']]);
+      expect(pooled).toEqual([null, { regions: 1024, average: 256, flatten: 12544 }[head.pooling]]);
       expect(output).toEqual([null, classNames.length]);
     });
   });
@@ -325,50 +362,14 @@ describe('the TensorFlow.js module, trained in Node on the real MobileNet', () =
     expect(r.epochs.every((e: object) => !('val_loss' in e))).toBe(true);
     expect(r.predictLeak).toBe(0);
   }, 240_000);
-});
 
-describe('checkInput', () => {
-  const ok: CodegenInput = { head: DEFAULT_HEAD, classNames: ['a', 'b'] };
-  it.each<[string, CodegenInput]>([
-    ['NaN learning rate', { ...ok, head: { ...DEFAULT_HEAD, learningRate: NaN } }],
-    ['fractional units', { ...ok, head: { ...DEFAULT_HEAD, units: 1.5 } }],
-    ['14 fine-tuning blocks', { ...ok, head: { ...DEFAULT_HEAD, fineTuneBlocks: 14 } }],
-    ['unknown optimizer', { ...ok, head: { ...DEFAULT_HEAD, optimizer: 'lbfgs' as never } }],
-    ['unknown pooling', { ...ok, head: { ...DEFAULT_HEAD, pooling: 'max' as never } }],
-    ['duplicate class names', { ...ok, classNames: ['a', 'a'] }],
-    ['an empty class name', { ...ok, classNames: ['a', ''] }],
-    ['a lone surrogate', { ...ok, classNames: ['a', '\ud83d'] }],
-    ['counts that do not match the classes', { ...ok, imagesPerClass: [1] }],
-    ['a negative rotation', { ...ok, head: { ...DEFAULT_HEAD, augmentation: { ...DEFAULT_HEAD.augmentation, rotation: -5 } } }],
-    ['a NaN contrast', { ...ok, head: { ...DEFAULT_HEAD, augmentation: { ...DEFAULT_HEAD.augmentation, contrast: NaN } } }],
-  ])('rejects %s', (_, input) => {
-    expect(() => checkInput(input)).toThrow(RangeError);
-    expect(() => generatePython(input)).toThrow(RangeError);
-    expect(() => generateTfjs(input)).toThrow(RangeError);
-  });
-  it('accepts the presets', () => expect(() => checkInput({ ...ok, head: LESSON_HEAD, imagesPerClass: [0, 3] })).not.toThrow());
-});
-
-describe("the TensorFlow.js module's augment()", () => {
-  /** The generated function, taken out of the module and run with this tfjs. */
-  function generatedAugment(augmentation: Augmentation): (images: tf.Tensor4D, random: () => number) => tf.Tensor4D {
-    const source = generateTfjs({ head: { ...DEFAULT_HEAD, fineTuneBlocks: 1, augmentation }, classNames: ['a', 'b'] });
-    const start = source.indexOf('function augment(');
-    const body = source.slice(start, source.indexOf('\n}\n', start) + 2);
-    return new Function('tf', 'SETTINGS', `${body}\nreturn augment;`)(tf, { augmentation });
-  }
-
-  it.each<[string, Augmentation]>([
-    ['the default flip + zoom', DEFAULT_AUGMENTATION],
-    ['everything on', { flip: true, rotation: 30, zoom: 0.3, brightness: 0.2, contrast: 0.4 }],
-    ['rotation and brightness', { flip: false, rotation: 45, zoom: 0, brightness: 0.3, contrast: 0 }],
-  ])('makes exactly the studio\'s images for a seed: %s', async (_, augmentation) => {
-    await tf.setBackend('cpu');
-    const x = tf.randomUniform([3, 20, 20, 3], -1, 1, 'float32', 5) as tf.Tensor4D;
-    const fromCode = generatedAugment(augmentation)(x, mulberry32(9));
-    const fromStudio = augmentTensor(x, augmentation, mulberry32(9));
-    expect(fromCode.shape).toEqual([3, 20, 20, 3]);
-    expect(Array.from(fromCode.dataSync())).toEqual(Array.from(fromStudio.dataSync()));
-    tf.dispose([x, fromCode, fromStudio]);
-  });
+  it('trains the default head (regions: AveragePooling2D -> Flatten -> Rescaling) only, with Adam', () => {
+    const r = train({ head: { ...quick, pooling: 'regions', epochs: 2 }, classNames: ['a', 'b'] });
+    expect(Object.values(r.changed)).toEqual([false, false, false, false, false, false]);
+    expect(r.extraTensors).toBe(r.headWeights);
+    expect(r.headWeights).toBe(4);
+    expect(r.epochs).toHaveLength(2);
+    for (const e of r.epochs) expect([e.loss, e.val_loss, e.val_acc].every(Number.isFinite)).toBe(true);
+    expect(r.predictLeak).toBe(0);
+  }, 240_000);
 });

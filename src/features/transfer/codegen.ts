@@ -1,9 +1,11 @@
 /**
  * Code export: the transfer-learning studio's settings as code a learner can run outside the
  * browser — a Keras training script (train.py) or a TensorFlow.js ES module. Both rebuild the same
- * model: MobileNet v1 0.25 @ 224 cut at conv_pw_13_relu ([batch, 7, 7, 256]) and frozen, then
- * GlobalAveragePooling2D or Flatten → (Dense(units, ReLU)) → (Dropout) → Dense(classes, softmax), optionally fine-tuning the
- * top blocks afterwards. Pure string building: no DOM, no tfjs.
+ * model: MobileNet v1 0.25 @ 224 cut at conv_pw_13_relu ([batch, 7, 7, 256]) and frozen, then the
+ * head's pooling (meta's POOLINGS: `regions` = AveragePooling2D(REGION_POOL, strides REGION_POOL) →
+ * Flatten → Rescaling(REGION_SCALE), `average` = GlobalAveragePooling2D, `flatten` = Flatten) →
+ * (Dense(units, ReLU)) → (Dropout) → Dense(classes, softmax), optionally fine-tuning the top blocks
+ * afterwards. Pure string building: no DOM, no tfjs.
  */
 import { AUGMENTATION_LIMITS, augmentsFineTuning, MOBILENET_BLOCKS, OPTIMIZERS, POOLINGS, type Augmentation, type HeadConfig } from './meta';
 import { pythonScript } from './codegenPython';

@@ -3,17 +3,24 @@
  * classifier on MobileNet. Pure string building. Built by generateTfjs in ./codegen.
  */
 import type { CodegenInput } from './codegen';
-import type { HeadConfig } from './meta';
-import { augmentsFineTuning, HOSTED_MOBILENET_URL, IMAGE_SIZE, TRUNCATION_LAYER } from './meta';
+import type { HeadConfig, Pooling } from './meta';
+import { augmentsFineTuning, EMBEDDING_SHAPE, HOSTED_MOBILENET_URL, IMAGE_SIZE, REGION_POOL, REGION_SCALE, TRUNCATION_LAYER } from './meta';
 
 /** A JavaScript string literal for any string (JSON, with U+2028 / U+2029 escaped as well). */
 export function jsString(value: string): string {
   return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
+/** How each pooling takes the [7, 7, 256] embedding to a vector, as Keras layers in one line. */
+const POOLING_SUMMARY: Record<Pooling, string> = {
+  regions: `AveragePooling2D(${REGION_POOL}, strides ${REGION_POOL}) -> Flatten -> Rescaling(${REGION_SCALE})`,
+  average: 'GlobalAveragePooling2D',
+  flatten: 'Flatten',
+};
+
 /** The head as one line, e.g. "GlobalAveragePooling2D -> Dense(100, relu) -> Dense(3, softmax)". */
 export function headSummary(head: HeadConfig, numClasses: number | string): string {
-  const parts = [head.pooling === 'average' ? 'GlobalAveragePooling2D' : 'Flatten'];
+  const parts = [POOLING_SUMMARY[head.pooling]];
   if (head.units > 0) parts.push(`Dense(${head.units}, relu)`);
   if (head.dropout > 0) parts.push(`Dropout(${head.dropout})`);
   parts.push(`Dense(${numClasses}, softmax)`);
@@ -148,11 +155,28 @@ function splitFunctions(): string[] {
   ];
 }
 
+/** The head's first layers, without weights: the embedding [batch, 7, 7, 256] to [batch, values]. */
+function poolingLayers(pooling: Pooling): string[] {
+  const [grid, , channels] = EMBEDDING_SHAPE;
+  const input = `inputShape: [${EMBEDDING_SHAPE.join(', ')}]`;
+  const side = Math.floor(grid / REGION_POOL); // 'valid' pooling: whole regions only
+  switch (pooling) {
+    case 'regions': return [
+      `  // the mean of each ${REGION_POOL} x ${REGION_POOL} region, stride ${REGION_POOL} ('valid'): the ${side} x ${side} regions of the top-left ${side * REGION_POOL} x ${side * REGION_POOL} cells`,
+      `  head.add(tf.layers.averagePooling2d({ ${input}, poolSize: ${REGION_POOL}, strides: ${REGION_POOL} })); // [batch, ${side}, ${side}, ${channels}]`,
+      `  head.add(tf.layers.flatten()); // ${side} * ${side} * ${channels} = ${side * side * channels} values`,
+      "  // Adam moves a hidden unit's input by about learningRate * sum|x| per step: unscaled, the",
+      `  // ${side * side * channels} region means would step ${side * side} times as far as ${channels} global means (overshooting)`,
+      `  head.add(tf.layers.rescaling({ scale: ${REGION_SCALE} })); // [batch, ${side * side * channels}], x ${REGION_SCALE}`,
+    ];
+    case 'average': return [`  head.add(tf.layers.globalAveragePooling2d({ ${input} })); // [batch, ${channels}]: the mean over the ${grid} x ${grid} grid`];
+    case 'flatten': return [`  head.add(tf.layers.flatten({ ${input} })); // ${grid} * ${grid} * ${channels} = ${grid * grid * channels} values`];
+  }
+}
+
 function headFunctions(head: HeadConfig): string[] {
   const seeded = 'kernelInitializer: tf.initializers.glorotUniform({ seed: SETTINGS.seed';
-  const layers = [head.pooling === 'average'
-    ? '  head.add(tf.layers.globalAveragePooling2d({ inputShape: [7, 7, 256] })); // [batch, 256]: the mean over the 7 x 7 grid'
-    : '  head.add(tf.layers.flatten({ inputShape: [7, 7, 256] })); // 7 * 7 * 256 = 12544 values'];
+  const layers = poolingLayers(head.pooling);
   if (head.units > 0) layers.push(`  head.add(tf.layers.dense({ units: ${head.units}, activation: 'relu', ${seeded} }) }));`);
   if (head.dropout > 0) layers.push(`  head.add(tf.layers.dropout({ rate: ${head.dropout}, seed: SETTINGS.seed }));`);
   layers.push(`  head.add(tf.layers.dense({ units: CLASS_NAMES.length, activation: 'softmax', ${seeded} + 1 }) }));`);

@@ -3,8 +3,8 @@
  * Built by generatePython in ./codegen (which checks the input first).
  */
 import type { CodegenInput } from './codegen';
-import type { Augmentation, HeadConfig, OptimizerName } from './meta';
-import { augmentsFineTuning, IMAGE_SIZE, TRUNCATION_LAYER } from './meta';
+import type { Augmentation, HeadConfig, OptimizerName, Pooling } from './meta';
+import { augmentsFineTuning, EMBEDDING_SHAPE, IMAGE_SIZE, REGION_POOL, REGION_SCALE, TRUNCATION_LAYER } from './meta';
 
 /** Keras's optimizer class for each of the studio's names. */
 export const KERAS_OPTIMIZERS: Record<OptimizerName, string> = { sgd: 'SGD', rmsprop: 'RMSprop', adam: 'Adam' };
@@ -135,10 +135,27 @@ function dataFunctions(head: HeadConfig): string[] {
   ];
 }
 
+/** The head's first layers, without weights: the embedding [batch, 7, 7, 256] to [batch, values]. */
+function poolingLayers(pooling: Pooling): string[] {
+  const [grid, , channels] = EMBEDDING_SHAPE;
+  const side = Math.floor(grid / REGION_POOL); // 'valid' pooling: whole regions only
+  const values = side * side * channels;
+  switch (pooling) {
+    case 'regions': return [
+      `    # The mean of each ${REGION_POOL} x ${REGION_POOL} region, stride ${REGION_POOL} ('valid'): the ${side} x ${side} regions of the top-left ${side * REGION_POOL} x ${side * REGION_POOL} cells.`,
+      `    x = layers.AveragePooling2D(pool_size=${REGION_POOL}, strides=${REGION_POOL})(x)  # [batch, ${side}, ${side}, ${channels}]`,
+      `    x = layers.Flatten()(x)  # [batch, ${side} * ${side} * ${channels} = ${values}]`,
+      "    # Adam moves a hidden unit's input by about learning_rate * sum|x| per step: unscaled, the",
+      `    # ${values} region means would step ${side * side} times as far as ${channels} global means (overshooting).`,
+      `    x = layers.Rescaling(${REGION_SCALE})(x)  # [batch, ${values}], x ${REGION_SCALE}`,
+    ];
+    case 'average': return [`    x = layers.GlobalAveragePooling2D()(x)  # [batch, ${channels}]: the mean of each feature over the ${grid} x ${grid} grid`];
+    case 'flatten': return [`    x = layers.Flatten()(x)  # [batch, ${grid} * ${grid} * ${channels} = ${grid * grid * channels}]`];
+  }
+}
+
 function headLayers(head: HeadConfig): string[] {
-  const lines = [head.pooling === 'average'
-    ? '    x = layers.GlobalAveragePooling2D()(x)  # [batch, 256]: the mean of each feature over the 7 x 7 grid'
-    : '    x = layers.Flatten()(x)  # [batch, 7 * 7 * 256 = 12544]'];
+  const lines = poolingLayers(head.pooling);
   if (head.units > 0) lines.push(`    x = layers.Dense(${head.units}, activation='relu')(x)`);
   if (head.dropout > 0) lines.push(`    x = layers.Dropout(${head.dropout}, seed=SEED)(x)`);
   lines.push("    outputs = layers.Dense(num_classes, activation='softmax')(x)");

@@ -1,7 +1,8 @@
 /**
- * The embedding map's data: each image's embedding, averaged over the 7 × 7 positions (256
- * values), projected to the plane of its first two principal components; and the trained head's
- * decision regions in that plane. Pure: no DOM, no tfjs (the worker computes, the page draws).
+ * The embedding map's data: each image's embedding as the trained head reads it (its pooled values:
+ * the 1,024 region means or the 256 global means; before training, the 256 global means),
+ * projected to the plane of its first two principal components; and the trained head's decision
+ * regions in that plane. Pure: no DOM, no tfjs (the worker computes, the page draws).
  */
 import { pca, unproject, type Pca } from './pca';
 
@@ -25,7 +26,7 @@ export interface Extent {
 
 /**
  * The head's prediction at the centre of each cell of a size × size grid over the extent (row 0 =
- * top, y = yMax), for the point μ + x·u₁ + y·u₂ of the 256-value space.
+ * top, y = yMax), for the point μ + x·u₁ + y·u₂ of the head's pooled-value space.
  */
 export interface DecisionRegions {
   size: number;
@@ -38,8 +39,8 @@ export interface DecisionRegions {
 }
 
 /**
- * Why no regions are drawn: no classifier yet; a head that flattens the 7 × 7 × 256 values (the
- * plane fixes only their average); a fine-tuned classifier (its input is not these embeddings).
+ * Why no regions are drawn: no classifier yet; a head that reads too many values to map (a flatten
+ * head's 12,544); a fine-tuned classifier (its input is not these embeddings).
  */
 export type RegionsUnavailable = 'untrained' | 'flatten' | 'fineTuned';
 
@@ -90,7 +91,7 @@ export function extentOf(points: { x: number; y: number }[], margin = 0.1): Exte
 
 /**
  * The grid's cell centres mapped back to ℝᵈ, row-major [size², d] (row 0 = top): μ + x·u₁ + y·u₂.
- * The head then sees each as an averaged embedding.
+ * The head then reads each as its pooled values.
  */
 export function planeGrid(result: Pca, extent: Extent, size: number): Float32Array {
   const d = result.mean.length;

@@ -86,11 +86,14 @@ export interface DenseTerm {
 
 /**
  * The studio's trained head on the same image, one cell per step, following the evidence back
- * from the top class: its logit, the hidden unit that adds most to it, the pooled channel that
- * adds most to that unit.
+ * from the top class: its logit, the hidden unit that adds most to it, the pooled value that
+ * adds most to that unit. A 'pool' with a `region` averaged one size × size window of the grid
+ * (rows y0…y0 + size − 1, columns x0…x0 + size − 1); without, the whole grid (global pooling).
+ * 'scale' is a Rescaling: value = scale · input + offset.
  */
 export type HeadStep =
-  | { kind: 'pool'; channel: number; count: number; sum: number; value: number; model: number }
+  | { kind: 'pool'; channel: number; region?: { y0: number; x0: number; size: number }; count: number; sum: number; value: number; model: number }
+  | { kind: 'scale'; scale: number; offset: number; input: number; value: number; model: number }
   | { kind: 'flatten'; length: number }
   | { kind: 'dropout' }
   | { kind: 'dense'; layer: string; unit: number; activation: string; terms: DenseTerm[]; termCount: number; bias: number; z: number; value: number; model: number }

@@ -10,11 +10,24 @@ export type OptimizerName = (typeof OPTIMIZERS)[number];
 export type BaseModelKind = 'mobilenet' | 'vgg';
 
 /**
- * How the [7, 7, 256] embedding enters the head: `average` = global average pooling to 256 values
- * (where each feature is in the image does not matter; generalises from few images), `flatten` =
- * all 12,544 values (Teachable Machine's choice).
+ * How the [7, 7, 256] embedding enters the head:
+ * - `regions` (the default) = average pooling over 3 × 3 regions with stride 3 (Keras's 'valid'
+ *   pooling: the 2 × 2 regions of the top-left 6 × 6 cells), flattened to 1,024 values and scaled by
+ *   REGION_SCALE. Where a feature is, roughly, still counts (a raised finger top-left or bottom-right).
+ * - `average` = global average pooling to 256 values (where each feature is does not matter).
+ * - `flatten` = all 12,544 values.
  */
-export const POOLINGS = ['average', 'flatten'] as const;
+export const POOLINGS = ['regions', 'average', 'flatten'] as const;
+/** Side and stride of the `regions` pooling windows, in cells of the 7 × 7 grid. */
+export const REGION_POOL = 3;
+/**
+ * The `regions` values are multiplied by this. Adam moves every weight by about the learning rate
+ * per step, so a hidden unit's input moves by about lr · Σ|x|: with 1,024 region means instead of
+ * 256 global ones, unscaled steps are four times larger and the head overshoots. Measured on
+ * sign-language digits (10 × 25 training photos, 9 head seeds, the default head): held-out
+ * accuracy median 0.93 scaled by 0.1, 0.925 by 0.25, 0.925 unscaled; global average pooling 0.87.
+ */
+export const REGION_SCALE = 0.1;
 export type Pooling = (typeof POOLINGS)[number];
 
 export interface HeadConfig {
@@ -111,7 +124,7 @@ export function normalizeHead(saved: Partial<HeadConfig>): HeadConfig {
 
 /** Teachable Machine's defaults: Dense 100 ReLU → softmax, Adam 1e-3, batch 16, 50 epochs, 15 % validation. */
 export const DEFAULT_HEAD: HeadConfig = {
-  pooling: 'average',
+  pooling: 'regions',
   units: 100,
   dropout: 0,
   optimizer: 'adam',

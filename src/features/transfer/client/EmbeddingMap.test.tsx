@@ -43,7 +43,7 @@ describe('MapFigure', () => {
     expect(figure.textContent).toContain('PC1 (62.3 % of variance)');
     expect(figure.textContent).toContain('PC2 (20.0 % of variance)');
     expect(figure.textContent).toContain('cats: 2');
-    expect(figure.textContent).toContain('only for heads with average pooling');
+    expect(figure.textContent).toContain('No decision regions for a flatten head');
     expect(screen.queryByTestId('decision-regions')).toBeNull();
   });
 

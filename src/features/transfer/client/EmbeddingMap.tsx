@@ -1,6 +1,6 @@
 /**
  * The embedding map: every image as a point in the plane of the first two principal components of
- * the (averaged) embeddings, coloured by class; the trained head's decision regions behind them,
+ * the (pooled) embeddings, coloured by class; the trained head's decision regions behind them,
  * as in the playground's output. Hover or arrow keys show an image's thumbnail.
  */
 import { memo, useEffect, useMemo, useRef, useState, type KeyboardEvent, type PointerEvent } from 'react';

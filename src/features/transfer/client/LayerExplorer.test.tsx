@@ -3,8 +3,9 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeWorker } from '../../../client/fakeWorker.testutil';
 import type { FromWorker, TransferToWorker } from '../../../worker/protocol';
-import type { LayerCell, LayerMaps } from '../layerMapsMeta';
+import type { HeadCells, LayerCell, LayerMaps } from '../layerMapsMeta';
 import { LayerExplorer } from './LayerExplorer';
+import { HeadFormula, LayerFormulas } from './LayerFormula';
 import type { ClassView } from './useTransfer';
 
 const { sent } = fakeWorker;
@@ -72,5 +73,37 @@ describe('LayerExplorer', () => {
     fireEvent.click(screen.getByTestId('layer-explorer-toggle'));
     expect(screen.getByTestId('layer-explorer').textContent).toContain('Add images to a class');
     expect(sent).toHaveLength(0);
+  });
+});
+
+describe('HeadFormula', () => {
+  it("shows a regions head's cells: the region's average, the scaling, the dense sums and the softmax", () => {
+    const head: HeadCells = {
+      labels: ['fist', 'palm'],
+      classIndex: 1,
+      steps: [
+        { kind: 'pool', channel: 17, region: { y0: 0, x0: 3, size: 3 }, count: 9, sum: 13.5, value: 1.5, model: 1.5 },
+        { kind: 'flatten', length: 1024 },
+        { kind: 'scale', scale: 0.1, offset: 0, input: 1.5, value: 0.15, model: 0.15 },
+        { kind: 'dense', layer: 'dense_1', unit: 4, activation: 'relu', terms: [{ k: 273, w: 2, x: 0.15 }], termCount: 1024, bias: 0.1, z: 0.4, value: 0.4, model: 0.4 },
+        { kind: 'dense', layer: 'dense_2', unit: 1, activation: 'softmax', terms: [{ k: 4, w: 1, x: 0.4 }], termCount: 100, bias: 0, z: 0.4, value: 0.4, model: 0.4 },
+        { kind: 'softmax', classIndex: 1, logits: [0, 0.4], value: 0.5987, model: 0.5987 },
+      ],
+    };
+    render(<HeadFormula head={head} />);
+    const text = screen.getByTestId('layer-head').textContent;
+    expect(text).toContain('Average of the region rows 0–2, columns 3–5 of conv_pw_13_relu, channel 17:');
+    expect(text).toContain('g = 13.5000 / 9 = 1.5000');
+    expect(text).toContain('Flatten: the 1024 values in one row.');
+    expect(text).toContain('Rescaling: the value times 0.1:');
+    expect(text).toContain('0.1 · 1.5000 = 0.1500');
+    expect(text).toContain('p = e^0.400 / (e^0.000 + e^0.400) = 0.5987');
+  });
+
+  it('lists the regional pooling and the scaling among the layer formulas', () => {
+    render(<LayerFormulas />);
+    const items = screen.getAllByRole('listitem', { hidden: true }).map((li) => li.textContent);
+    expect(items.some((text) => text?.startsWith('Regional average pooling'))).toBe(true);
+    expect(items.some((text) => text?.startsWith('Rescaling: v = s · g + o'))).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 /**
  * The layer explorer's formulas: each layer type's rule, one conv cell's numbers (sum →
- * BatchNormalization → ReLU6) and the trained head's cells (pooling → dense → softmax).
+ * BatchNormalization → ReLU6) and the trained head's cells (pooling → (flatten → scaling) → dense → softmax).
  */
 import { useI18n } from '../../../i18n/I18nProvider';
 import type { HeadCells, HeadStep, LayerCell } from '../layerMapsMeta';
@@ -10,7 +10,7 @@ export const num = (v: number, digits = 4) => (Number.isFinite(v) ? v.toFixed(di
 /** A number in brackets when negative, for products. */
 const factor = (v: number, digits = 3) => (v < 0 ? `(${num(v, digits)})` : num(v, digits));
 
-const FORMULA_KINDS = ['conv', 'depthwise', 'pointwise', 'bn', 'relu6', 'pool', 'dense', 'softmax'] as const;
+const FORMULA_KINDS = ['conv', 'depthwise', 'pointwise', 'bn', 'relu6', 'pool', 'regionPool', 'scale', 'dense', 'softmax'] as const;
 
 /** How each layer type computes (the symbols). */
 export function LayerFormulas() {
@@ -61,11 +61,24 @@ export function CellFormula({ cell }: { cell: LayerCell }) {
 function HeadStepView({ step, head }: { step: HeadStep; head: HeadCells }) {
   const { t } = useI18n();
   switch (step.kind) {
-    case 'pool':
+    case 'pool': {
+      const { region } = step;
       return (
         <li>
-          {t('explain.layers.head.pool', { channel: step.channel })}
+          {region
+            ? t('explain.layers.head.regionPool', { y0: region.y0, y1: region.y0 + region.size - 1, x0: region.x0, x1: region.x0 + region.size - 1, channel: step.channel })
+            : t('explain.layers.head.pool', { channel: step.channel })}
           <p className="layer-math">g = {num(step.sum)} / {step.count} = {num(step.value)}</p>
+        </li>
+      );
+    }
+    case 'scale':
+      return (
+        <li>
+          {t('explain.layers.head.scale', { scale: step.scale })}
+          <p className="layer-math">
+            {step.scale} · {factor(step.input, 4)}{step.offset !== 0 ? ` + ${factor(step.offset, 4)}` : ''} = {num(step.value)}
+          </p>
         </li>
       );
     case 'flatten':

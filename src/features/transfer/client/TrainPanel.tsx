@@ -1,6 +1,6 @@
 /** Head settings (with presets), Train / Stop, and progress with elapsed time and ETA. */
 import { useI18n } from '../../../i18n/I18nProvider';
-import { HEAD_PRESETS, MOBILENET_BLOCKS, OPTIMIZERS, type HeadConfig, type HeadPreset } from '../meta';
+import { HEAD_PRESETS, MOBILENET_BLOCKS, OPTIMIZERS, POOLINGS, type HeadConfig, type HeadPreset, type Pooling } from '../meta';
 import type { TrainingView } from './useTransfer';
 
 interface Props {
@@ -51,6 +51,12 @@ export function TrainPanel({ head, training, canTrain, blockedReason, onHead, on
         ))}
       </div>
       <div className="head-settings">
+        <label className="control">
+          <span>{t('transfer.train.pooling')}</span>
+          <select value={head.pooling} onChange={(event) => set({ pooling: event.target.value as Pooling })} data-testid="head-pooling">
+            {POOLINGS.map((name) => <option key={name} value={name}>{t(`transfer.pooling.${name}`)}</option>)}
+          </select>
+        </label>
         <NumberField label={t('transfer.train.units')} value={head.units} min={0} max={2048} step={1} onChange={(units) => set({ units })} testId="head-units" />
         <NumberField label={t('transfer.train.dropout')} value={head.dropout} min={0} max={0.9} step={0.05} onChange={(dropout) => set({ dropout })} testId="head-dropout" />
         <label className="control">

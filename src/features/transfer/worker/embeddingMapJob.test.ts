@@ -3,9 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../engine/random';
 import type { ClassRef, FromWorker } from '../../../worker/protocol';
 import { extentOf, planeGrid, poolEmbedding, projectImages, REGION_GRID } from '../embeddingMap';
-import { DEFAULT_HEAD, EMBEDDING_SHAPE, TRUNCATION_LAYER } from '../meta';
+import { DEFAULT_HEAD, EMBEDDING_SHAPE, REGION_POOL, REGION_SCALE, TRUNCATION_LAYER, type Pooling } from '../meta';
 import { EMBEDDING_LENGTH } from './embed';
-import { decisionRegions, EmbeddingMapper } from './embeddingMapJob';
+import { decisionRegions, EmbeddingMapper, embeddingMap, mapPooling } from './embeddingMapJob';
 import { buildHead, disposeModel } from './head';
 import type { BaseModel } from './model';
 import type { StudioView, Trained } from './studioView';
@@ -55,31 +55,64 @@ function fakeStudio(trained: Trained | null, pending: string[] = []) {
   return { view, classes, posted, embedMissing };
 }
 
-const headOf = (pooling: 'average' | 'flatten', units = 8): Trained => ({
+const headOf = (pooling: Pooling, units = 8): Trained => ({
   tail: buildHead({ ...DEFAULT_HEAD, pooling, units, dropout: 0.2 }, 3),
   cut: TRUNCATION_LAYER,
   labels: ['class 0', 'class 1', 'class 2'],
   config: { ...DEFAULT_HEAD, pooling, units },
 });
 
+/** What a head reads, computed here independently: the 256 global means, or the 2 × 2 regions' means × REGION_SCALE. */
+function pooledByHand(embedding: Float32Array, pooling: Pooling): Float64Array {
+  if (pooling === 'average') return poolEmbedding(embedding, CHANNELS);
+  const out = new Float64Array(4 * CHANNELS);
+  for (let ry = 0; ry < 2; ry++) for (let rx = 0; rx < 2; rx++) for (let c = 0; c < CHANNELS; c++) {
+    let sum = 0;
+    for (let y = ry * REGION_POOL; y < (ry + 1) * REGION_POOL; y++) for (let x = rx * REGION_POOL; x < (rx + 1) * REGION_POOL; x++) sum += embedding[(y * 7 + x) * CHANNELS + c];
+    out[(ry * 2 + rx) * CHANNELS + c] = (sum / (REGION_POOL * REGION_POOL)) * REGION_SCALE;
+  }
+  return out;
+}
+
+/** An embedding [7, 7, 256] that the head pools to exactly `point` (cells no window reads stay 0). */
+function embeddingFor(point: Float32Array, pooling: Pooling): Float32Array {
+  const embedding = new Float32Array(EMBEDDING_LENGTH);
+  for (let y = 0; y < 7; y++) for (let x = 0; x < 7; x++) for (let c = 0; c < CHANNELS; c++) {
+    if (pooling === 'average') embedding[(y * 7 + x) * CHANNELS + c] = point[c];
+    else if (y < 2 * REGION_POOL && x < 2 * REGION_POOL) {
+      const region = Math.floor(y / REGION_POOL) * 2 + Math.floor(x / REGION_POOL);
+      embedding[(y * 7 + x) * CHANNELS + c] = point[region * CHANNELS + c] / REGION_SCALE;
+    }
+  }
+  return embedding;
+}
+
 describe('embedding map in the worker', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
   });
 
-  it("the decision regions are the head's own predictions on the plane (an averaged embedding per grid point)", () => {
-    const trained = headOf('average');
+  it.each(['average', 'regions'] as const)("%s head: the map is the PCA of what the head reads, and the decision regions are the head's own predictions on the plane", (kind) => {
+    const trained = headOf(kind);
     const { view, classes } = fakeStudio(trained);
-    const images = classes.flatMap((c, classIndex) => c.imageIds.map((imageId) => ({ imageId, classIndex, pooled: poolEmbedding(view.embedding(imageId)!, CHANNELS) })));
-    const { points, pca } = projectImages(images, CHANNELS);
+    const images = classes.flatMap((c, classIndex) => c.imageIds.map((imageId) => ({ imageId, classIndex, pooled: pooledByHand(view.embedding(imageId)!, kind) })));
+    const width = kind === 'average' ? CHANNELS : 4 * CHANNELS;
+    const { points, pca } = projectImages(images, width);
+    const map = embeddingMap(view, classes);
+    map.points.forEach((point, n) => {
+      expect(point.x).toBeCloseTo(points[n].x, 3);
+      expect(point.y).toBeCloseTo(points[n].y, 3);
+    });
+    const pooling = mapPooling(trained);
+    if (typeof pooling === 'string') throw new Error(pooling);
+    expect(pooling.width).toBe(width);
     const extent = extentOf(points);
     const size = 6;
-    const regions = decisionRegions(trained, pca, extent, size);
-    if (typeof regions === 'string') throw new Error(regions);
-    // The full head on [7, 7, 256] embeddings whose 49 positions all hold the grid point.
+    const regions = decisionRegions(trained, pooling, pca, extent, size);
+    // The full head on [7, 7, 256] embeddings that pool to each grid point.
     const grid = planeGrid(pca, extent, size);
     const full = new Float32Array(size * size * EMBEDDING_LENGTH);
-    for (let cell = 0; cell < size * size; cell++) for (let p = 0; p < 49; p++) full.set(grid.subarray(cell * CHANNELS, (cell + 1) * CHANNELS), cell * EMBEDDING_LENGTH + p * CHANNELS);
+    for (let cell = 0; cell < size * size; cell++) full.set(embeddingFor(grid.subarray(cell * width, (cell + 1) * width), kind), cell * EMBEDDING_LENGTH);
     const expected = tf.tidy(() => (trained.tail.predict(tf.tensor4d(full, [size * size, ...EMBEDDING_SHAPE])) as tf.Tensor).arraySync() as number[][]);
     expected.forEach((probabilities, cell) => {
       const best = probabilities.indexOf(Math.max(...probabilities));
@@ -90,19 +123,20 @@ describe('embedding map in the worker', () => {
     disposeModel(trained.tail);
   });
 
-  it('says why there are no regions: untrained, flatten head, fine-tuned', () => {
-    const { view, classes } = fakeStudio(null);
-    const images = classes.flatMap((c, classIndex) => c.imageIds.map((imageId) => ({ imageId, classIndex, pooled: poolEmbedding(view.embedding(imageId)!, CHANNELS) })));
-    const { points, pca } = projectImages(images, CHANNELS);
+  it('says why there are no regions: untrained, a flatten head (12,544 values), fine-tuned', () => {
     const flatten = headOf('flatten');
-    expect(decisionRegions(null, pca, extentOf(points))).toBe('untrained');
-    expect(decisionRegions(flatten, pca, extentOf(points))).toBe('flatten');
-    expect(decisionRegions({ ...headOf('average'), cut: 'conv_pw_12_relu' }, pca, extentOf(points))).toBe('fineTuned');
+    const average = headOf('average');
+    expect(mapPooling(null)).toBe('untrained');
+    expect(mapPooling(flatten)).toBe('flatten');
+    expect(mapPooling({ ...average, cut: 'conv_pw_12_relu' })).toBe('fineTuned');
+    const { view, classes } = fakeStudio(flatten);
+    expect(embeddingMap(view, classes).regionsUnavailable).toBe('flatten');
     disposeModel(flatten.tail);
+    disposeModel(average.tail);
   });
 
   it('embeds missing images, answers with one point per image, drops overtaken requests, leaks no tensor', async () => {
-    const trained = headOf('average', 16);
+    const trained = headOf('regions', 16);
     const { view, classes, posted, embedMissing } = fakeStudio(trained, ['c0-1', 'c2-4']);
     const mapper = new EmbeddingMapper(view, embedMissing);
     await mapper.request(1, classes); // burn-in (the head's first call builds what it keeps)

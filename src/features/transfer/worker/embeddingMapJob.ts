@@ -1,6 +1,6 @@
 /**
  * The embedding map in the worker: embeds the images not embedded yet (in the background, once
- * each), projects the averaged embeddings with PCA, and runs the trained head over a grid of the
+ * each), projects the pooled embeddings with PCA, and runs the trained head over a grid of the
  * PCA plane for its decision regions. Every tensor is made in tf.tidy.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -9,42 +9,82 @@ import { decide, extentOf, planeGrid, poolEmbedding, projectImages, REGION_GRID,
 import { EMBEDDING_SHAPE, TRUNCATION_LAYER } from '../meta';
 import type { Pca } from '../pca';
 import type { BaseModel } from './model';
+import { stackEmbeddings } from './embed';
+import { FIXED_LAYERS } from './head';
 import type { StudioView, Trained } from './studioView';
 
 const CHANNELS = EMBEDDING_SHAPE[2];
+/** Head inputs wider than this are not mapped (a flatten head's 12,544 values): the plane's grid would take hundreds of MB. */
+export const MAX_MAP_WIDTH = 4096;
+
+/** How the map sees each embedding: the trained head's own pooling layers, or else global average pooling. */
+interface MapPooling {
+  /** the head's leading pooling/scaling layers (FIXED_LAYERS); none: global average pooling */
+  layers: tf.layers.Layer[];
+  /** the head's layers after them, which run on the plane's points */
+  rest: tf.layers.Layer[];
+  width: number;
+}
 
 /**
- * The head's decision regions in the PCA plane, or why there are none. Only a head on the
- * embeddings that starts with global average pooling is a function of the 256 averaged values:
- * its layers after the pooling run on the grid's points.
+ * The head's view of the embeddings, for a head trained on them: its leading pooling layers (global
+ * average, regions, flatten), when their output is at most MAX_MAP_WIDTH values. Otherwise null,
+ * with the reason.
  */
-export function decisionRegions(trained: Trained | null, result: Pca, extent: Extent, size = REGION_GRID): DecisionRegions | RegionsUnavailable {
+export function mapPooling(trained: Trained | null): MapPooling | RegionsUnavailable {
   if (!trained) return 'untrained';
   if (trained.cut !== TRUNCATION_LAYER) return 'fineTuned';
-  const [pooling, ...rest] = trained.tail.layers;
-  if (pooling.getClassName() !== 'GlobalAveragePooling2D' || result.mean.length !== CHANNELS) return 'flatten';
+  const layers = trained.tail.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
+  const fixed = layers.findIndex((layer) => !FIXED_LAYERS.includes(layer.getClassName()));
+  const width = fixed > 0 ? ((layers[fixed - 1].outputShape as number[])[1] ?? 0) : 0;
+  if (fixed <= 0 || width > MAX_MAP_WIDTH) return 'flatten';
+  return { layers: layers.slice(0, fixed), rest: layers.slice(fixed), width };
+}
+
+/** Each embedding through the head's pooling layers: rows of `pooling.width` values. */
+function poolThrough(pooling: MapPooling, embeddings: Float32Array[]): Float64Array[] {
+  if (embeddings.length === 0) return [];
+  const data = tf.tidy(() => pooling.layers.reduce<tf.Tensor>((x, layer) => layer.apply(x) as tf.Tensor, stackEmbeddings(embeddings)).dataSync() as Float32Array);
+  return Array.from({ length: embeddings.length }, (_, n) => Float64Array.from(data.subarray(n * pooling.width, (n + 1) * pooling.width)));
+}
+
+/**
+ * The head's decision regions in the PCA plane: a point of the plane is a value of the head's
+ * pooled input (the PCA is of those values), and the head's remaining layers run on the grid's points.
+ */
+export function decisionRegions(trained: Trained, pooling: MapPooling, result: Pca, extent: Extent, size = REGION_GRID): DecisionRegions {
   const grid = planeGrid(result, extent, size);
   const probabilities = tf.tidy(() => {
     // Dropout is the identity here: layers called outside training run in inference mode.
-    const output = rest.reduce<tf.Tensor>((x, layer) => layer.apply(x) as tf.Tensor, tf.tensor2d(grid, [size * size, CHANNELS]));
+    const output = pooling.rest.reduce<tf.Tensor>((x, layer) => layer.apply(x) as tf.Tensor, tf.tensor2d(grid, [size * size, pooling.width]));
     return output.dataSync() as Float32Array;
   });
   return { size, ...decide(probabilities, trained.labels.length), labels: trained.labels };
 }
 
-/** The map of the embedded images of these classes (synchronous: the trained head cannot change meanwhile). */
+/**
+ * The map of the embedded images of these classes (synchronous: the trained head cannot change
+ * meanwhile): with a head trained on the embeddings, the PCA of what that head reads (its pooled
+ * values) with its decision regions; otherwise the PCA of the globally averaged embeddings.
+ */
 export function embeddingMap(view: StudioView, classes: ClassRef[]): Omit<EmbeddingMapResult, 'timings' | 'unembedded'> & { pcaMs: number; regionsMs: number } {
   const started = performance.now();
-  const images = classes.flatMap((c, classIndex) =>
+  const found = classes.flatMap((c, classIndex) =>
     c.imageIds.flatMap((imageId) => {
       const embedding = view.embedding(imageId);
-      return embedding ? [{ imageId, classIndex, pooled: poolEmbedding(embedding, CHANNELS) }] : [];
+      return embedding ? [{ imageId, classIndex, embedding }] : [];
     }),
   );
-  const { points, pca } = projectImages(images, CHANNELS);
+  const trained = view.trained();
+  const pooling = mapPooling(trained);
+  const pooled = typeof pooling === 'string' ? found.map((image) => poolEmbedding(image.embedding, CHANNELS)) : poolThrough(pooling, found.map((image) => image.embedding));
+  const { points, pca } = projectImages(
+    found.map((image, n) => ({ imageId: image.imageId, classIndex: image.classIndex, pooled: pooled[n] })),
+    typeof pooling === 'string' ? CHANNELS : pooling.width,
+  );
   const extent = extentOf(points);
   const pcaDone = performance.now();
-  const regions = points.length > 0 ? decisionRegions(view.trained(), pca, extent) : 'untrained';
+  const regions = points.length === 0 ? 'untrained' : typeof pooling === 'string' ? pooling : decisionRegions(trained!, pooling, pca, extent);
   const explained: [number, number] = [pca.explained[0] ?? 0, pca.explained[1] ?? 0];
   return {
     points,

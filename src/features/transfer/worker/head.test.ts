@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../../engine/random';
-import { DEFAULT_HEAD, IMAGE_SIZE, type HeadConfig } from '../meta';
+import { DEFAULT_HEAD, EMBEDDING_SHAPE, IMAGE_SIZE, POOLINGS, REGION_POOL, REGION_SCALE, type HeadConfig } from '../meta';
 import { embedImages, EMBEDDING_LENGTH } from './embed';
-import { argmax, buildHead, Diverged, disposeModel, evaluate, fitHead, predictProbabilities } from './head';
+import { argmax, buildHead, Diverged, disposeModel, evaluate, fitHead, fitModel, predictProbabilities } from './head';
+import { stackEmbeddings } from './embed';
 import { splitByClass } from './split';
 
 /** A tiny stand-in for the truncated MobileNet: [n, 224, 224, 3] → [n, 7, 7, 256]. */
@@ -67,7 +68,7 @@ describe('transfer head on cached embeddings', () => {
     base.dispose();
   });
 
-  for (const pooling of ['average', 'flatten'] as const) {
+  for (const pooling of POOLINGS) {
     it(`leaks no tensor over repeated embed / train / predict cycles after a burn-in (${pooling} pooling)`, async () => {
       const base = fakeBase();
       await cycle(base, { ...HEAD, pooling });
@@ -77,6 +78,43 @@ describe('transfer head on cached embeddings', () => {
       base.dispose();
     });
   }
+
+  it('the default head reads 2 × 2 regions: 3 × 3 means (stride 3) × REGION_SCALE, 1,024 values, then the dense layers', () => {
+    const model = buildHead(DEFAULT_HEAD, 3);
+    expect(model.layers.map((layer) => layer.getClassName())).toEqual(['AveragePooling2D', 'Flatten', 'Rescaling', 'Dense', 'Dense']);
+    const rng = mulberry32(5);
+    const embedding = Float32Array.from({ length: EMBEDDING_LENGTH }, () => rng() * 6);
+    const pooled = new Float32Array(1024);
+    for (let ry = 0; ry < 2; ry++) for (let rx = 0; rx < 2; rx++) for (let c = 0; c < 256; c++) {
+      let sum = 0;
+      for (let y = ry * REGION_POOL; y < (ry + 1) * REGION_POOL; y++) for (let x = rx * REGION_POOL; x < (rx + 1) * REGION_POOL; x++) sum += embedding[(y * 7 + x) * 256 + c];
+      pooled[(ry * 2 + rx) * 256 + c] = (sum / 9) * REGION_SCALE;
+    }
+    const [whole, byHand] = tf.tidy(() => {
+      const afterPooling = model.layers.slice(3).reduce<tf.Tensor>((x, layer) => layer.apply(x) as tf.Tensor, tf.tensor2d(pooled, [1, 1024]));
+      return [(model.predict(tf.tensor4d(embedding, [1, ...EMBEDDING_SHAPE])) as tf.Tensor).dataSync(), afterPooling.dataSync()];
+    });
+    Array.from(whole).forEach((p, k) => expect(p).toBeCloseTo(byHand[k], 6));
+    disposeModel(model);
+  });
+
+  it('training on values pooled once gives the same weights as training the whole head', async () => {
+    const rng = mulberry32(9);
+    const embeddings = Array.from({ length: 12 }, (_, n) => Float32Array.from({ length: EMBEDDING_LENGTH }, (_, k) => rng() + (n % 2 === 0 && k % 256 < 32 ? 1 : 0)));
+    const labels = embeddings.map((_, n) => n % 2);
+    const config = { ...HEAD, epochs: 3 };
+    const callbacks = { onEpochEnd: () => undefined, shouldStop: () => false };
+    const pooledOnce = buildHead(config, 2);
+    await fitHead(pooledOnce, config, { embeddings, labels }, { embeddings: [], labels: [] }, 2, callbacks);
+    const whole = buildHead(config, 2);
+    const xs = stackEmbeddings(embeddings);
+    await fitModel(whole, config, xs, labels, undefined, [], 2, callbacks);
+    const [a, b] = [pooledOnce.getWeights(), whole.getWeights()].map((weights) => weights.map((w) => Array.from(w.dataSync())));
+    a.forEach((w, n) => w.forEach((v, k) => expect(v).toBeCloseTo(b[n][k], 4)));
+    tf.dispose(xs);
+    disposeModel(pooledOnce);
+    disposeModel(whole);
+  });
 
   it('flatten pooling learns the separable classes too', async () => {
     const base = fakeBase();

@@ -1,17 +1,21 @@
 /**
- * The classification head on the cached embeddings: Flatten → Dense(units, ReLU) → Dropout →
+ * The classification head on the cached embeddings: pooling (see meta's POOLINGS) → Dense(units, ReLU) → Dropout →
  * Dense(classes, softmax), trained with the chosen optimizer; then evaluated on the validation set.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { EpochLogs, Evaluation } from '../../../worker/protocol';
-import { EMBEDDING_SHAPE, type HeadConfig } from '../meta';
+import { EMBEDDING_SHAPE, REGION_POOL, REGION_SCALE, type HeadConfig } from '../meta';
 import { mulberry32, shuffleInPlace } from '../../../engine/random';
 import { stackEmbeddings } from './embed';
 
 export function buildHead(head: HeadConfig, numClasses: number): tf.Sequential {
   const model = tf.sequential();
   if (head.pooling === 'average') model.add(tf.layers.globalAveragePooling2d({ inputShape: [...EMBEDDING_SHAPE] }));
-  else model.add(tf.layers.flatten({ inputShape: [...EMBEDDING_SHAPE] }));
+  else if (head.pooling === 'regions') {
+    model.add(tf.layers.averagePooling2d({ inputShape: [...EMBEDDING_SHAPE], poolSize: REGION_POOL, strides: REGION_POOL }));
+    model.add(tf.layers.flatten());
+    model.add(tf.layers.rescaling({ scale: REGION_SCALE }));
+  } else model.add(tf.layers.flatten({ inputShape: [...EMBEDDING_SHAPE] }));
   if (head.units > 0) {
     model.add(tf.layers.dense({ units: head.units, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: head.seed }) }));
   }
@@ -111,15 +115,21 @@ async function measure(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor): Pro
 }
 
 /**
- * What the optimizer actually trains. With average pooling first (a fixed operation on a frozen
- * base's output), the pooling is done once for all images and a model of the remaining layers,
- * sharing their weights, trains on [n, 256]: the same maths, far less work per step.
+ * What the optimizer actually trains. The head's first layers (pooling, flatten) are a fixed
+ * operation on a frozen base's output: they run once for all images, and a model of the remaining
+ * layers, sharing their weights, trains on the pooled [n, k] values: the same maths, far less work per step.
  */
-function trainingView(model: tf.LayersModel, head: HeadConfig): { trainer: tf.LayersModel; inputs: (x: tf.Tensor4D) => tf.Tensor } {
-  if (head.pooling !== 'average') return { trainer: model, inputs: (x) => x };
-  const input = tf.input({ shape: [EMBEDDING_SHAPE[2]] });
-  const output = model.layers.slice(1).reduce<tf.SymbolicTensor>((x, layer) => layer.apply(x) as tf.SymbolicTensor, input);
-  return { trainer: tf.model({ inputs: input, outputs: output }), inputs: (x) => tf.tidy(() => x.mean([1, 2])) };
+/** Layers without weights that a head starts with: pooling and scaling, the same for every step. */
+export const FIXED_LAYERS = ['GlobalAveragePooling2D', 'AveragePooling2D', 'Flatten', 'Rescaling'];
+
+function trainingView(model: tf.LayersModel): { trainer: tf.LayersModel; inputs: (x: tf.Tensor4D) => tf.Tensor } {
+  const fixed = model.layers.findIndex((layer) => !FIXED_LAYERS.includes(layer.getClassName()));
+  if (fixed <= 0) return { trainer: model, inputs: (x) => x };
+  const pool = (x: tf.Tensor) => model.layers.slice(0, fixed).reduce((y, layer) => layer.apply(y) as tf.Tensor, x);
+  const width = (model.layers[fixed - 1].outputShape as number[])[1];
+  const input = tf.input({ shape: [width] });
+  const output = model.layers.slice(fixed).reduce<tf.SymbolicTensor>((x, layer) => layer.apply(x) as tf.SymbolicTensor, input);
+  return { trainer: tf.model({ inputs: input, outputs: output }), inputs: (x) => tf.tidy(() => pool(x)) };
 }
 
 /**
@@ -155,7 +165,7 @@ export async function fitModel(model: tf.LayersModel, head: HeadConfig, xs: tf.T
 
 /** Trains the head on cached embeddings (see trainingView); returns whether it was stopped early. */
 export async function fitHead(model: tf.LayersModel, head: HeadConfig, train: LabelledEmbeddings, validation: LabelledEmbeddings, numClasses: number, callbacks: FitCallbacks): Promise<boolean> {
-  const { trainer, inputs } = trainingView(model, head);
+  const { trainer, inputs } = trainingView(model);
   const [xs, valXs] = tf.tidy(() => [inputs(stackEmbeddings(train.embeddings)), validation.embeddings.length > 0 ? inputs(stackEmbeddings(validation.embeddings)) : undefined]);
   try {
     const stopped = await fitModel(trainer, head, xs, train.labels, valXs, validation.labels, numClasses, callbacks);

@@ -1,7 +1,10 @@
 /**
  * The studio's trained head on one image, computed by hand (Float64) from its weights, one cell
  * per layer, following the evidence back from the top class: the softmax of its logit, the logit's
- * dense sum, the hidden unit that adds most to it, the pooled channel that adds most to that unit.
+ * dense sum, the hidden unit that adds most to it, then the input value that adds most to that
+ * unit, back through the layers before it: Rescaling (scale · x + offset), Flatten (the same
+ * value), AveragePooling2D (the mean of one region's window, 'valid' padding) or
+ * GlobalAveragePooling2D (the mean of one channel over the grid).
  * Each cell also carries tfjs's own value (`model`) for comparison.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -19,11 +22,38 @@ const ACTIVATIONS: Record<string, (z: number) => number> = {
   tanh: Math.tanh,
 };
 
+/** An AveragePooling2D's windows: its input's [h, w, c], its output's width, the window side and stride. */
+interface PoolGeometry {
+  shape: [number, number, number];
+  outWidth: number;
+  size: number;
+  stride: number;
+}
+
 interface Forward {
   layer: tf.layers.Layer;
   input: Float64Array;
   /** the layer's output; for a softmax Dense, its logits */
   output: Float64Array;
+  /** an AveragePooling2D's windows */
+  pool?: PoolGeometry;
+}
+
+/** An AveragePooling2D's windows on a [h, w, c] input; null for what is not shown here ('same' padding, channels first, non-square windows). */
+function poolGeometry(layer: tf.layers.Layer, [h, w, c]: [number, number, number]): PoolGeometry | null {
+  const config = layer.getConfig() as { poolSize: number | number[]; strides?: number | number[] | null; padding?: string; dataFormat?: string };
+  const pair = (v: number | number[]) => (Array.isArray(v) ? v : [v, v]);
+  const [ph, pw] = pair(config.poolSize);
+  const [sh, sw] = pair(config.strides ?? config.poolSize);
+  if ((config.padding ?? 'valid') !== 'valid' || (config.dataFormat ?? 'channelsLast') !== 'channelsLast' || ph !== pw || sh !== sw || ph > h || pw > w) return null;
+  return { shape: [h, w, c], outWidth: Math.floor((w - pw) / sw) + 1, size: ph, stride: sh };
+}
+
+/** The sum of channel `channel` over the pooling window with top-left cell (y0, x0). */
+function windowSum(x: Float64Array, { shape: [, w, c], size }: PoolGeometry, y0: number, x0: number, channel: number): number {
+  let sum = 0;
+  for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) sum += x[((y0 + i) * w + x0 + j) * c + channel];
+  return sum;
 }
 
 /** The head's layers after conv_pw_13_relu (a fine-tuned tail holds blocks before them). */
@@ -33,18 +63,44 @@ function headLayers(tail: tf.LayersModel): tf.layers.Layer[] {
 }
 
 /** The head forward in plain numbers; null when it holds a layer not shown here. */
-function forward(layers: tf.layers.Layer[], a: Float32Array, [h, w, c]: [number, number, number]): Forward[] | null {
+function forward(layers: tf.layers.Layer[], a: Float32Array, shape: [number, number, number]): Forward[] | null {
   let x: Float64Array = Float64Array.from(a);
+  // The current [h, w, c] (row-major data); null once flat.
+  let dims: [number, number, number] | null = shape;
   const steps: Forward[] = [];
   for (const layer of layers) {
     const kind = layer.getClassName();
     let output: Float64Array;
+    let pool: PoolGeometry | undefined;
     if (kind === 'GlobalAveragePooling2D') {
+      if (!dims) return null;
+      const [h, w, c] = dims;
       output = new Float64Array(c);
       x.forEach((v, k) => (output[k % c] += v / (h * w)));
+      dims = null;
+    } else if (kind === 'AveragePooling2D') {
+      const geometry: PoolGeometry | null = dims ? poolGeometry(layer, dims) : null;
+      if (!geometry) return null;
+      const { shape: [h, , c], outWidth, size, stride }: PoolGeometry = geometry;
+      const outHeight: number = Math.floor((h - size) / stride) + 1;
+      output = new Float64Array(outHeight * outWidth * c);
+      for (let oy = 0; oy < outHeight; oy++) {
+        for (let ox = 0; ox < outWidth; ox++) {
+          for (let ch = 0; ch < c; ch++) output[(oy * outWidth + ox) * c + ch] = windowSum(x, geometry, oy * stride, ox * stride, ch) / (size * size);
+        }
+      }
+      pool = geometry;
+      dims = [outHeight, outWidth, c];
+    } else if (kind === 'Rescaling') {
+      const { scale, offset } = layer.getConfig() as { scale: number; offset?: number };
+      output = x.map((v) => scale * v + (offset ?? 0));
     } else if (kind === 'Flatten' || kind === 'Dropout') {
+      // Flatten: the row-major data as it is.
       output = x;
+      if (kind === 'Flatten') dims = null;
     } else if (kind === 'Dense') {
+      // Dense on a grid works per position: not shown here.
+      if (dims) return null;
       const [kernel, bias] = layer.getWeights().map((t) => t.dataSync() as Float32Array);
       const units = kernel.length / x.length;
       const activation = (layer.getConfig() as { activation: string }).activation;
@@ -59,7 +115,7 @@ function forward(layers: tf.layers.Layer[], a: Float32Array, [h, w, c]: [number,
     } else {
       return null;
     }
-    steps.push({ layer, input: x, output });
+    steps.push({ layer, input: x, output, ...(pool ? { pool } : {}) });
     x = output;
   }
   return steps;
@@ -128,11 +184,23 @@ export function headCells(tail: tf.LayersModel, a: Float32Array, shape: [number,
       steps.unshift({ kind: 'dropout' });
     } else if (kind === 'Flatten') {
       steps.unshift({ kind: 'flatten', length: pass.output.length });
+    } else if (kind === 'Rescaling') {
+      const { scale, offset } = pass.layer.getConfig() as { scale: number; offset?: number };
+      steps.unshift({ kind: 'scale', scale, offset: offset ?? 0, input: pass.input[cell], value: pass.output[cell], model: model[n][cell] });
+    } else if (kind === 'AveragePooling2D' && pass.pool) {
+      // Output index cell = (regionY · outWidth + regionX) · c + channel (row-major [regions, regions, c]).
+      const { shape: [, , c], outWidth, size, stride } = pass.pool;
+      const channel = cell % c;
+      const at = Math.floor(cell / c);
+      const region = { y0: Math.floor(at / outWidth) * stride, x0: (at % outWidth) * stride, size };
+      const sum = windowSum(pass.input, pass.pool, region.y0, region.x0, channel);
+      steps.unshift({ kind: 'pool', channel, region, count: size * size, sum, value: pass.output[cell], model: model[n][cell] });
     } else {
-      const [h, w, c] = shape;
+      // GlobalAveragePooling2D (forward shows no other kind): channel `cell` over the whole grid.
+      const c = pass.output.length;
       let sum = 0;
-      for (let k = cell; k < a.length; k += c) sum += a[k];
-      steps.unshift({ kind: 'pool', channel: cell, count: h * w, sum, value: pass.output[cell], model: model[n][cell] });
+      for (let k = cell; k < pass.input.length; k += c) sum += pass.input[k];
+      steps.unshift({ kind: 'pool', channel: cell, count: pass.input.length / c, sum, value: pass.output[cell], model: model[n][cell] });
     }
   }
   return { labels, classIndex, steps };

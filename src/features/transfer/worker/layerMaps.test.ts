@@ -2,14 +2,16 @@
  * The layer explorer on the real MobileNet (../shared/models) and a real photo, on the wasm
  * backend: one map set per conv layer (27), shapes, the hand-computed formula of a cell equals
  * tfjs's output for it (conv sum, BatchNormalization and ReLU6 each), the trained head's cells
- * equal tfjs's, no tensor leaks, and the time for one image.
+ * equal tfjs's, no tensor leaks, and the time for one image. The `regions` head's cells on a
+ * random embedding (no MobileNet needed): the region's window mean, the scaling and tfjs agree.
  */
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FromWorker } from '../../../worker/protocol';
-import { DEFAULT_HEAD, TRUNCATION_LAYER } from '../meta';
-import type { HeadCells } from '../layerMapsMeta';
+import { DEFAULT_HEAD, REGION_POOL, REGION_SCALE, TRUNCATION_LAYER } from '../meta';
+import type { HeadCells, HeadStep } from '../layerMapsMeta';
+import { mulberry32 } from '../../../engine/random';
 import { buildTail, cutLayerFor, lowerModel } from './finetune';
 import { buildHead } from './head';
 import { buildProbe, convBlocks, layerCell, LayerExplorer, layerMaps, runProbe, type Probe, type ProbeRun } from './layerMaps';
@@ -108,8 +110,8 @@ describe.skipIf(!haveMobileNet())('layer maps on the real MobileNet', () => {
     expect(() => layerCell(probe, run, 'nope', 0, 0, 0)).toThrow(RangeError);
   });
 
-  it("the trained head's cells (pooling, dense, softmax) equal tfjs's output", () => {
-    const tail = buildHead({ ...DEFAULT_HEAD, units: 20 }, 3);
+  it("the trained head's cells (global pooling, dense, softmax) equal tfjs's output", () => {
+    const tail = buildHead({ ...DEFAULT_HEAD, pooling: 'average', units: 20 }, 3);
     const last = run.outputs[26];
     const cells = headCells(tail, last, [7, 7, 256], ['a', 'b', 'c'])!;
     expect(cells.steps.map((s) => s.kind)).toEqual(['pool', 'dense', 'dense', 'softmax']);
@@ -144,10 +146,11 @@ describe.skipIf(!haveMobileNet())('layer maps on the real MobileNet', () => {
       heads.push(ready.head);
     }
     const [headOnly, fineTuned] = heads;
-    expect(fineTuned.steps.map((s) => s.kind)).toEqual(['pool', 'dense', 'dense', 'softmax']);
+    // The default head: regional pooling, flatten, scaling.
+    expect(fineTuned.steps.map((s) => s.kind)).toEqual(['pool', 'flatten', 'scale', 'dense', 'dense', 'softmax']);
     fineTuned.steps.forEach((step, k) => {
       const other = headOnly.steps[k];
-      if (step.kind === 'pool' && other.kind === 'pool') expect([step.channel, step.value]).toEqual([other.channel, expect.closeTo(other.value, 4)]);
+      if (step.kind === 'pool' && other.kind === 'pool') expect([step.channel, step.region, step.value]).toEqual([other.channel, other.region, expect.closeTo(other.value, 4)]);
       if ('model' in step && 'value' in step) expect(Math.abs(step.value - step.model)).toBeLessThan(1e-4);
     });
     tail.dispose();
@@ -187,4 +190,95 @@ describe.skipIf(!haveMobileNet())('layer maps on the real MobileNet', () => {
     expect(Math.min(...times)).toBeLessThan(3000); // loose: a shared machine; the measured value is printed above (the < 1 s check is the e2e's)
     tail.dispose();
   }, 60_000);
+});
+
+type Step<K extends HeadStep['kind']> = Extract<HeadStep, { kind: K }>;
+const stepOf = <K extends HeadStep['kind']>(cells: HeadCells, kind: K) => cells.steps.find((s): s is Step<K> => s.kind === kind)!;
+
+describe("the head's cells on a random embedding", () => {
+  const SHAPE: [number, number, number] = [7, 7, 256];
+  /** A ReLU6-like [7, 7, 256] embedding: about half zeros, the rest in (0, 6). */
+  const embedding = (seed: number) => {
+    const rng = mulberry32(seed);
+    return Float32Array.from({ length: 7 * 7 * 256 }, () => Math.max(0, rng() * 12 - 6));
+  };
+  const predict = (tail: tf.LayersModel, a: Float32Array) => tf.tidy(() => Array.from((tail.predict(tf.tensor4d(a, [1, ...SHAPE])) as tf.Tensor).dataSync()));
+  beforeAll(() => tf.ready());
+
+  it('regions (the default): the pooled cell is the mean of its 3 × 3 window, scaled by 0.1, and every step equals tfjs', () => {
+    expect(DEFAULT_HEAD.pooling).toBe('regions');
+    const tail = buildHead({ ...DEFAULT_HEAD, units: 20 }, 4);
+    const seen = new Set<string>();
+    for (let seed = 1; seed <= 12; seed++) {
+      const a = embedding(seed);
+      const cells = headCells(tail, a, SHAPE, ['a', 'b', 'c', 'd'])!;
+      expect(cells.steps.map((s) => s.kind)).toEqual(['pool', 'flatten', 'scale', 'dense', 'dense', 'softmax']);
+      const pool = stepOf(cells, 'pool');
+      const scale = stepOf(cells, 'scale');
+      const hidden = stepOf(cells, 'dense');
+      const { y0, x0, size } = pool.region!;
+      expect(size).toBe(REGION_POOL);
+      expect([y0 % 3, x0 % 3, y0 <= 3, x0 <= 3]).toEqual([0, 0, true, true]);
+      // The window's mean, computed here from the embedding.
+      let sum = 0;
+      for (let y = y0; y < y0 + 3; y++) for (let x = x0; x < x0 + 3; x++) sum += a[(y * 7 + x) * 256 + pool.channel];
+      expect(pool.count).toBe(9);
+      expect(pool.sum).toBeCloseTo(sum, 4);
+      expect(pool.value).toBeCloseTo(sum / 9, 5);
+      expect(scale).toMatchObject({ scale: REGION_SCALE, offset: 0 });
+      expect(scale.input).toBeCloseTo(pool.value, 10);
+      expect(scale.value).toBeCloseTo(REGION_SCALE * (sum / 9), 5);
+      expect(stepOf(cells, 'flatten').length).toBe(1024);
+      // The hidden unit's largest input is this flattened value: index (regionY · 2 + regionX) · 256 + channel.
+      const k = ((y0 / 3) * 2 + x0 / 3) * 256 + pool.channel;
+      expect(hidden.termCount).toBe(1024);
+      const term = hidden.terms.find((t) => t.k === k);
+      if (term) expect(term.x).toBeCloseTo(scale.value, 10);
+      for (const step of cells.steps) if ('model' in step) expect(Math.abs(step.value - step.model), step.kind).toBeLessThan(1e-4);
+      const probabilities = predict(tail, a);
+      const softmax = stepOf(cells, 'softmax');
+      expect(softmax.classIndex).toBe(probabilities.indexOf(Math.max(...probabilities)));
+      expect(Math.abs(softmax.value - probabilities[softmax.classIndex])).toBeLessThan(1e-5);
+      seen.add(`${y0},${x0}`);
+    }
+    expect(seen.size).toBeGreaterThan(1); // the mapping was exercised on more than one region
+    tail.dispose();
+  });
+
+  it('maps the flattened index back to its region: only channel 5 of the top-right region is on', () => {
+    const tail = buildHead({ ...DEFAULT_HEAD, units: 6 }, 2);
+    // All-positive hidden weights: the one non-zero input is the term that adds most to any unit.
+    const dense = tail.layers.find((layer) => layer.getClassName() === 'Dense')!;
+    const [kernel, bias] = dense.getWeights();
+    dense.setWeights([tf.onesLike(kernel), bias]);
+    const a = new Float32Array(7 * 7 * 256);
+    for (let y = 0; y < 3; y++) for (let x = 3; x < 6; x++) a[(y * 7 + x) * 256 + 5] = 1 + y + x;
+    a[(6 * 7 + 6) * 256 + 5] = 100; // row and column 6: outside every window ('valid')
+    const cells = headCells(tail, a, SHAPE, ['x', 'y'])!;
+    const pool = stepOf(cells, 'pool');
+    expect([pool.region, pool.channel]).toEqual([{ y0: 0, x0: 3, size: 3 }, 5]);
+    expect(pool.value).toBeCloseTo(54 / 9, 5);
+    expect(stepOf(cells, 'scale').value).toBeCloseTo(0.6, 5);
+    expect(stepOf(cells, 'dense').terms[0]).toMatchObject({ k: 1 * 256 + 5, w: 1 }); // region (0, 1): index (0 · 2 + 1) · 256 + 5
+    for (const step of cells.steps) if ('model' in step) expect(Math.abs(step.value - step.model), step.kind).toBeLessThan(1e-4);
+    tail.dispose();
+  });
+
+  it('flatten and global average heads still work; a pooling with padding "same" is not shown', () => {
+    const a = embedding(99);
+    for (const pooling of ['flatten', 'average'] as const) {
+      const tail = buildHead({ ...DEFAULT_HEAD, pooling, units: 8 }, 3);
+      const cells = headCells(tail, a, SHAPE, ['a', 'b', 'c'])!;
+      expect(cells.steps.map((s) => s.kind)).toEqual([pooling === 'flatten' ? 'flatten' : 'pool', 'dense', 'dense', 'softmax']);
+      for (const step of cells.steps) if ('model' in step) expect(Math.abs(step.value - step.model), step.kind).toBeLessThan(1e-4);
+      if (pooling === 'average') expect([stepOf(cells, 'pool').count, stepOf(cells, 'pool').region]).toEqual([49, undefined]);
+      tail.dispose();
+    }
+    const same = tf.sequential();
+    same.add(tf.layers.averagePooling2d({ inputShape: SHAPE, poolSize: 3, strides: 3, padding: 'same' }));
+    same.add(tf.layers.flatten());
+    same.add(tf.layers.dense({ units: 2, activation: 'softmax' }));
+    expect(headCells(same, a, SHAPE, ['a', 'b'])).toBeNull();
+    same.dispose();
+  });
 });

@@ -17,13 +17,13 @@ import { loadBaseModel, ModelInvalid, type BaseModel } from './model';
 import { ModelFilesRefused } from './modelFiles';
 import * as project from './projectStore';
 import { splitByClass } from './split';
-import { measureRawPredict } from './measure';
+import { measureEmbed, measureRawPredict } from './measure';
 import { verifyBackend } from './numericsCheck';
 import { predictTinyVgg, trainTinyVgg } from './vgg';
 import type { Trained } from './studioView';
 import { EmbeddingMapper } from './embeddingMapJob';
 import { LayerExplorer } from './layerMaps';
-import { StudioBase } from './studioBase';
+import { EAGER_BATCH, StudioBase } from './studioBase';
 
 
 export class TransferStudio extends StudioBase {
@@ -74,7 +74,9 @@ export class TransferStudio extends StudioBase {
       case 'transfer/measureRawPredict': {
         const base = this.base ?? (await this.loading);
         if (!base) return this.post({ type: 'transfer/error', code: 'noModel' });
-        return this.post({ type: 'transfer/rawPredictMeasured', ...(await measureRawPredict(base.truncated, message.batches)) });
+        const loaded = [...this.images.values()].slice(0, message.batches * 16).map((image) => image.rgb);
+        const embedImagesPerSec = await measureEmbed(base.truncated, loaded);
+        return this.post({ type: 'transfer/rawPredictMeasured', ...(await measureRawPredict(base.truncated, message.batches)), embedImagesPerSec });
       }
     }
   }
@@ -111,22 +113,29 @@ export class TransferStudio extends StudioBase {
 
   private async addImages(classId: string, files: File[]): Promise<void> {
     let done = 0;
+    const added: string[] = [];
+    const saving: Promise<void>[] = [];
     for (const file of files) {
       try {
         const { rgb, thumbnail, jpeg } = await decodeImage(file);
         const imageId = crypto.randomUUID();
         this.images.set(imageId, { rgb });
-        await project.saveImage(imageId, { name: file.name, jpeg }).catch(() => undefined);
+        // Written while the next image decodes; all are on disk before the project lists them.
+        saving.push(project.saveImage(imageId, { name: file.name, jpeg }).catch(() => undefined));
         this.unlisted.set(imageId, classId);
-        if (this.unlisted.size % 10 === 0) await this.saveAdded();
+        if (this.unlisted.size % 10 === 0) await Promise.all(saving.splice(0)).then(() => this.saveAdded());
         this.post({ type: 'transfer/imageAdded', classId, imageId, name: file.name, thumbnail });
+        added.push(imageId);
+        if (added.length >= EAGER_BATCH) await this.embedEagerly(added.splice(0));
       } catch (error) {
         const code = error instanceof ImageRejected ? error.code : 'corrupt';
         this.post({ type: 'transfer/imageRejected', classId, name: file.name, code });
       }
       this.post({ type: 'transfer/addProgress', classId, done: ++done, total: files.length });
     }
+    await Promise.all(saving);
     await this.saveAdded();
+    await this.embedEagerly(added);
   }
 
   /** Embeds every listed image that has no embedding yet, reporting progress and images/s; returns how many. */
@@ -152,18 +161,6 @@ export class TransferStudio extends StudioBase {
     return missing.length;
   }
 
-  /** Embeds, in the background, the listed images with no embedding yet (for the embedding map); returns how many. */
-  private async cacheEmbeddings(base: BaseModel, imageIds: string[]): Promise<number> {
-    const missing = imageIds.filter((id) => this.images.get(id) && !this.images.get(id)!.embedding);
-    const embeddings = await embedImages(base.truncated, missing.map((id) => this.images.get(id)!.rgb));
-    // Images removed meanwhile stay out; a base replaced meanwhile makes these embeddings stale.
-    missing.forEach((id, n) => {
-      const image = this.images.get(id);
-      if (image && this.base === base) image.embedding = embeddings[n];
-    });
-    return missing.length;
-  }
-
   private async train(jobId: number, classes: ClassRef[], head: HeadConfig): Promise<void> {
     const started = performance.now();
     const present = this.check(classes, jobId);
@@ -174,6 +171,7 @@ export class TransferStudio extends StudioBase {
     /** the classifier being trained; the one trained before stays until this one is done */
     let fresh: tf.LayersModel | null = null;
     try {
+      await this.eager;
       const embeddedImages = await this.embedMissing(base, present.flat(), jobId, started);
       const embedDone = performance.now();
       const split = splitByClass(present, head.validationSplit, head.seed);

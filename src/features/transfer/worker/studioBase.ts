@@ -22,6 +22,9 @@ export interface StoredImage {
   embedding?: Float32Array;
 }
 
+/** Newly added images are embedded in batches of this many (the embedding batch size). */
+export const EAGER_BATCH = 16;
+
 export abstract class StudioBase {
   protected base: BaseModel | null = null;
   protected loading: Promise<BaseModel | null> | null = null;
@@ -42,6 +45,8 @@ export abstract class StudioBase {
   protected mapper: EmbeddingMapper | null = null;
   /** answers the layer explorer's requests (made on first use) */
   protected layerExplorer: LayerExplorer | null = null;
+  /** eager embedding in progress (Train waits for it rather than embedding the same images twice) */
+  protected eager: Promise<void> = Promise.resolve();
 
   /**
    * Read access for features that only look (Grad-CAM, layer maps, the embedding map): they get
@@ -109,5 +114,29 @@ export abstract class StudioBase {
     if (trained.cut !== TRUNCATION_LAYER) return (await predictImages(this.lower(base, trained.cut), trained.tail, [rgb]))[0];
     const [embedding] = await embedImages(base.truncated, [rgb]);
     return predictProbabilities(trained.tail, [embedding])[0];
+  }
+
+  /**
+   * Embeds newly added images at once, while the page is still drawing their thumbnails (as
+   * Teachable Machine embeds each example as it is added), so Train finds them ready. Only with a
+   * base model loaded and no training running; whatever is skipped is embedded by Train.
+   */
+  protected embedEagerly(imageIds: string[]): Promise<void> {
+    const base = this.base;
+    if (!base || this.job || imageIds.length === 0) return Promise.resolve();
+    this.eager = this.eager.then(() => this.cacheEmbeddings(base, imageIds)).then(() => undefined, () => undefined);
+    return this.eager;
+  }
+
+  /** Embeds, in the background, the listed images with no embedding yet (as added, and for the embedding map); returns how many. */
+  protected async cacheEmbeddings(base: BaseModel, imageIds: string[]): Promise<number> {
+    const missing = imageIds.filter((id) => this.images.get(id) && !this.images.get(id)!.embedding);
+    const embeddings = await embedImages(base.truncated, missing.map((id) => this.images.get(id)!.rgb));
+    // Images removed meanwhile stay out; a base replaced meanwhile makes these embeddings stale.
+    missing.forEach((id, n) => {
+      const image = this.images.get(id);
+      if (image && this.base === base) image.embedding = embeddings[n];
+    });
+    return missing.length;
   }
 }

@@ -1,0 +1,144 @@
+/**
+ * Parts of the exported code checked in this process, without Python or a Node subprocess: the
+ * head's layers for each pooling (the generated buildHead() run with this tfjs against the studio's
+ * buildHead), the input checks, and the generated augment() against the studio's augmentation.
+ * codegen.test.ts checks the whole train.py and module.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../engine/random';
+import { augmentTensor } from './worker/augment';
+import { buildHead } from './worker/head';
+import { checkInput, generatePython, generateTfjs, headSummary, type CodegenInput } from './codegen';
+import { DEFAULT_AUGMENTATION, DEFAULT_HEAD, LESSON_HEAD, POOLINGS, type Augmentation, type HeadConfig, type Pooling } from './meta';
+
+/** Each of `snippets` in `source`, in this order (none before the previous one ends). */
+function expectInOrder(source: string, snippets: string[]): void {
+  let at = 0;
+  for (const snippet of snippets) {
+    const found = source.indexOf(snippet, at);
+    expect(found, `${snippet} after offset ${at}`).toBeGreaterThanOrEqual(at);
+    at = found + snippet.length;
+  }
+}
+
+/** A function of the generated module, taken out of it and run with this tfjs. */
+function generated<T>(source: string, name: string, scope: Record<string, unknown>): T {
+  const start = source.indexOf(`function ${name}(`);
+  const body = source.slice(start, source.indexOf('\n}\n', start) + 2);
+  return new Function('tf', ...Object.keys(scope), `${body}\nreturn ${name};`)(tf, ...Object.values(scope));
+}
+
+/** A layer's class and the settings that matter here. */
+const KEYS = ['units', 'activation', 'rate', 'poolSize', 'strides', 'padding', 'scale', 'offset'];
+const describeLayers = (model: tf.LayersModel) => model.layers.map((layer) => {
+  const config = layer.getConfig();
+  return [layer.getClassName(), Object.fromEntries(KEYS.filter((key) => config[key] !== undefined).map((key) => [key, config[key]])), layer.outputShape];
+});
+
+describe('the default head: regions', () => {
+  const input: CodegenInput = { head: DEFAULT_HEAD, classNames: ['a', 'b', 'c'] };
+
+  it('is the default', () => expect(DEFAULT_HEAD.pooling).toBe('regions'));
+
+  it('is AveragePooling2D(3, strides 3) -> Flatten -> Rescaling(0.1) -> Dense in train.py, with the shapes', () => {
+    expectInOrder(generatePython(input), [
+      "    # The mean of each 3 x 3 region, stride 3 ('valid'): the 2 x 2 regions of the top-left 6 x 6 cells.",
+      '    x = layers.AveragePooling2D(pool_size=3, strides=3)(x)  # [batch, 2, 2, 256]\n',
+      '    x = layers.Flatten()(x)  # [batch, 2 * 2 * 256 = 1024]\n',
+      '    x = layers.Rescaling(0.1)(x)  # [batch, 1024], x 0.1\n',
+      "    x = layers.Dense(100, activation='relu')(x)\n",
+      "    outputs = layers.Dense(num_classes, activation='softmax')(x)\n",
+    ]);
+  });
+
+  it('is the same in the TensorFlow.js module and its header', () => {
+    const source = generateTfjs(input);
+    expectInOrder(source, [
+      '//   head: AveragePooling2D(3, strides 3) -> Flatten -> Rescaling(0.1) -> Dense(100, relu) -> Dense(3, softmax)\n',
+      '  head.add(tf.layers.averagePooling2d({ inputShape: [7, 7, 256], poolSize: 3, strides: 3 })); // [batch, 2, 2, 256]\n',
+      '  head.add(tf.layers.flatten()); // 2 * 2 * 256 = 1024 values\n',
+      '  head.add(tf.layers.rescaling({ scale: 0.1 })); // [batch, 1024], x 0.1\n',
+      "  head.add(tf.layers.dense({ units: 100, activation: 'relu'",
+      "  head.add(tf.layers.dense({ units: CLASS_NAMES.length, activation: 'softmax'",
+    ]);
+    expect(source).not.toContain('globalAveragePooling2d');
+    expect(headSummary(DEFAULT_HEAD, 3)).toBe('AveragePooling2D(3, strides 3) -> Flatten -> Rescaling(0.1) -> Dense(100, relu) -> Dense(3, softmax)');
+  });
+});
+
+describe.each<[Pooling, string]>([
+  ['regions', 'AveragePooling2D(3, strides 3) -> Flatten -> Rescaling(0.1)'],
+  ['average', 'GlobalAveragePooling2D'],
+  ['flatten', 'Flatten'],
+])('pooling %s', (pooling, summary) => {
+  const heads: HeadConfig[] = [
+    { ...DEFAULT_HEAD, pooling },
+    { ...DEFAULT_HEAD, pooling, units: 0, dropout: 0.25, seed: 7 },
+  ];
+
+  it('is one of POOLINGS and summed up as Keras layers', () => {
+    expect(POOLINGS).toContain(pooling);
+    expect(headSummary({ ...DEFAULT_HEAD, pooling, units: 0 }, 2)).toBe(`${summary} -> Dense(2, softmax)`);
+  });
+
+  it.each(heads)('builds exactly the studio\'s head (units $units, dropout $dropout)', async (head) => {
+    await tf.setBackend('cpu');
+    const classNames = ['a', 'b', 'c'];
+    const build = generated<() => tf.Sequential>(generateTfjs({ head, classNames }), 'buildHead', { SETTINGS: head, CLASS_NAMES: classNames });
+    const [fromCode, fromStudio] = [build(), buildHead(head, classNames.length)];
+    expect(describeLayers(fromCode)).toEqual(describeLayers(fromStudio));
+    // the same initial weights (seeded), so the same outputs
+    const x = tf.randomUniform([2, 7, 7, 256], 0, 6, 'float32', 3);
+    const [a, b] = [fromCode.predict(x) as tf.Tensor, fromStudio.predict(x) as tf.Tensor];
+    expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
+    tf.dispose([x, a, b]);
+    fromCode.dispose();
+    fromStudio.dispose();
+  });
+});
+
+describe('checkInput', () => {
+  const ok: CodegenInput = { head: DEFAULT_HEAD, classNames: ['a', 'b'] };
+  it.each<[string, CodegenInput]>([
+    ['NaN learning rate', { ...ok, head: { ...DEFAULT_HEAD, learningRate: NaN } }],
+    ['fractional units', { ...ok, head: { ...DEFAULT_HEAD, units: 1.5 } }],
+    ['14 fine-tuning blocks', { ...ok, head: { ...DEFAULT_HEAD, fineTuneBlocks: 14 } }],
+    ['unknown optimizer', { ...ok, head: { ...DEFAULT_HEAD, optimizer: 'lbfgs' as never } }],
+    ['unknown pooling', { ...ok, head: { ...DEFAULT_HEAD, pooling: 'max' as never } }],
+    ['duplicate class names', { ...ok, classNames: ['a', 'a'] }],
+    ['an empty class name', { ...ok, classNames: ['a', ''] }],
+    ['a lone surrogate', { ...ok, classNames: ['a', '\ud83d'] }],
+    ['counts that do not match the classes', { ...ok, imagesPerClass: [1] }],
+    ['a negative rotation', { ...ok, head: { ...DEFAULT_HEAD, augmentation: { ...DEFAULT_HEAD.augmentation, rotation: -5 } } }],
+    ['a NaN contrast', { ...ok, head: { ...DEFAULT_HEAD, augmentation: { ...DEFAULT_HEAD.augmentation, contrast: NaN } } }],
+  ])('rejects %s', (_, input) => {
+    expect(() => checkInput(input)).toThrow(RangeError);
+    expect(() => generatePython(input)).toThrow(RangeError);
+    expect(() => generateTfjs(input)).toThrow(RangeError);
+  });
+  it('accepts the presets', () => expect(() => checkInput({ ...ok, head: LESSON_HEAD, imagesPerClass: [0, 3] })).not.toThrow());
+  it.each(POOLINGS)('accepts pooling %s', (pooling) => expect(() => checkInput({ ...ok, head: { ...DEFAULT_HEAD, pooling } })).not.toThrow());
+});
+
+describe("the TensorFlow.js module's augment()", () => {
+  /** The generated function, taken out of the module and run with this tfjs. */
+  function generatedAugment(augmentation: Augmentation): (images: tf.Tensor4D, random: () => number) => tf.Tensor4D {
+    const source = generateTfjs({ head: { ...DEFAULT_HEAD, fineTuneBlocks: 1, augmentation }, classNames: ['a', 'b'] });
+    return generated(source, 'augment', { SETTINGS: { augmentation } });
+  }
+
+  it.each<[string, Augmentation]>([
+    ['the default flip + zoom', DEFAULT_AUGMENTATION],
+    ['everything on', { flip: true, rotation: 30, zoom: 0.3, brightness: 0.2, contrast: 0.4 }],
+    ['rotation and brightness', { flip: false, rotation: 45, zoom: 0, brightness: 0.3, contrast: 0 }],
+  ])('makes exactly the studio\'s images for a seed: %s', async (_, augmentation) => {
+    await tf.setBackend('cpu');
+    const x = tf.randomUniform([3, 20, 20, 3], -1, 1, 'float32', 5) as tf.Tensor4D;
+    const fromCode = generatedAugment(augmentation)(x, mulberry32(9));
+    const fromStudio = augmentTensor(x, augmentation, mulberry32(9));
+    expect(fromCode.shape).toEqual([3, 20, 20, 3]);
+    expect(Array.from(fromCode.dataSync())).toEqual(Array.from(fromStudio.dataSync()));
+    tf.dispose([x, fromCode, fromStudio]);
+  });
+});
