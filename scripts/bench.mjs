@@ -180,7 +180,7 @@ try {
       'transfer.heldOutAccuracy': 0.93, 'transfer.heldOutAccuracySpread': 0.05, 'transfer.trainFps': TARGETS.fps, 'compare.speedupVsTm': 10,
       'playground.default.epochsPerSec': TARGETS.defaultEpochsPerSec, 'playground.big.epochsPerSec': TARGETS.bigEpochsPerSec, 'playground.fps': TARGETS.fps, 'playground.longTasks': TARGETS.longTasks,
     },
-    setup: { ...SIZE, testImages: ours.testImages, runs: ours.runs, tmRuns: tm ? tm.best.runs : 0, head: 'Dense 100 ReLU → softmax, Adam 0.001, batch 16, 15 % validation' },
+    setup: { ...SIZE, testImages: ours.testImages, runs: ours.runs, tmRuns: tm ? tm.best.runs : 0, head: 'Dense 100 ReLU → softmax, Adam 0.001, batch 16, 15 % validation; ours pools 2 × 2 regions (AveragePooling2D 3, strides 3, × 0.1), theirs flattens' },
     backend: big?.backend ?? ours.backend,
     browser: `chromium ${browser.version()}`,
     measuredSeconds: MEASURE_MS / 1000,

@@ -140,7 +140,8 @@ async function runOnce(browser, options, split, seed, withRawPredict, blocked) {
     const truth = split.flatMap((s, digit) => s.test.map(() => digit));
     const replies = await predictHeldOut(page, urls);
     const predicted = replies.map((reply) => Number(reply.labels[argmax(reply.probabilities)].replace('digit ', '')));
-    const raw = withRawPredict ? await rawPredict(page, Math.ceil(trained.embedded / 16)) : null;
+    // As many batches of 16 as there are training photos (all loaded in the worker).
+    const raw = withRawPredict ? await rawPredict(page, Math.ceil(split.reduce((n, s) => n + s.train.length, 0) / 16)) : null;
     return { ...trained, heldOutAccuracy: accuracy(predicted, truth), testImages: truth.length, raw };
   } finally {
     await context.close();
