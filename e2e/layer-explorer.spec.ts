@@ -97,7 +97,7 @@ test.describe('layer explorer', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
 
 
-    // After training: the head's cells (pooling → dense → dense → softmax) for the image.
+    // After training: the default head's cells (a region's pooling → flatten → rescaling → dense → dense → softmax) for the image.
     await expect(explorer.getByText('Train a classifier to see its head')).toBeVisible();
     await page.getByTestId('head-epochs').fill('5');
     await page.getByRole('button', { name: /^Train/ }).click();
@@ -105,8 +105,10 @@ test.describe('layer explorer', () => {
     await explorer.getByTestId('layer-image').nth(5).click();
     const head = explorer.getByTestId('layer-head');
     await expect(head).toBeVisible({ timeout: 30_000 });
-    await expect(head.locator('li')).toHaveCount(4);
-    await expect(head).toContainText('Global average pooling');
+    await expect(head.locator('li')).toHaveCount(6);
+    await expect(head).toContainText(/Average of the region rows [0-9]–[0-9], columns [0-9]–[0-9] of conv_pw_13_relu/);
+    await expect(head).toContainText(/Flatten: the 1,?024 values in one row\./);
+    await expect(head).toContainText('Rescaling: the value times 0.1');
     await expect(head).toContainText('Softmax');
     await expect(head).toContainText(/p = e\^/);
   });

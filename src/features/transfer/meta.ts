@@ -122,7 +122,10 @@ export function normalizeHead(saved: Partial<HeadConfig>): HeadConfig {
   };
 }
 
-/** Teachable Machine's defaults: Dense 100 ReLU → softmax, Adam 1e-3, batch 16, 50 epochs, 15 % validation. */
+/**
+ * Teachable Machine's defaults: Dense 100 ReLU → softmax, Adam 1e-3, batch 16, 50 epochs, 15 % validation;
+ * the pooling is ours (2 × 2 regions, see POOLINGS; docs/PERFORMANCE.md has the comparison).
+ */
 export const DEFAULT_HEAD: HeadConfig = {
   pooling: 'regions',
   units: 100,
