@@ -10,7 +10,7 @@ import { EMBEDDING_SHAPE, TRUNCATION_LAYER } from '../meta';
 import type { Pca } from '../pca';
 import type { BaseModel } from './model';
 import { stackEmbeddings } from './embed';
-import { FIXED_LAYERS } from './head';
+import { splitFixedLayers } from './head';
 import type { StudioView, Trained } from './studioView';
 
 const CHANNELS = EMBEDDING_SHAPE[2];
@@ -34,11 +34,9 @@ interface MapPooling {
 export function mapPooling(trained: Trained | null): MapPooling | RegionsUnavailable {
   if (!trained) return 'untrained';
   if (trained.cut !== TRUNCATION_LAYER) return 'fineTuned';
-  const layers = trained.tail.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
-  const fixed = layers.findIndex((layer) => !FIXED_LAYERS.includes(layer.getClassName()));
-  const width = fixed > 0 ? ((layers[fixed - 1].outputShape as number[])[1] ?? 0) : 0;
-  if (fixed <= 0 || width > MAX_MAP_WIDTH) return 'flatten';
-  return { layers: layers.slice(0, fixed), rest: layers.slice(fixed), width };
+  const { fixed, rest, width } = splitFixedLayers(trained.tail.layers.filter((layer) => layer.getClassName() !== 'InputLayer'));
+  if (fixed.length === 0 || width > MAX_MAP_WIDTH) return 'flatten';
+  return { layers: fixed, rest, width };
 }
 
 /** Each embedding through the head's pooling layers: rows of `pooling.width` values. */

@@ -120,16 +120,21 @@ async function measure(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor): Pro
  * layers, sharing their weights, trains on the pooled [n, k] values: the same maths, far less work per step.
  */
 /** Layers without weights that a head starts with: pooling and scaling, the same for every step. */
-export const FIXED_LAYERS = ['GlobalAveragePooling2D', 'AveragePooling2D', 'Flatten', 'Rescaling'];
+const FIXED_LAYERS = ['GlobalAveragePooling2D', 'AveragePooling2D', 'Flatten', 'Rescaling'];
+
+/** A head's leading fixed layers (FIXED_LAYERS), the layers after them, and how many values the fixed ones output (0 without any). */
+export function splitFixedLayers(layers: tf.layers.Layer[]): { fixed: tf.layers.Layer[]; rest: tf.layers.Layer[]; width: number } {
+  const count = layers.findIndex((layer) => !FIXED_LAYERS.includes(layer.getClassName()));
+  if (count <= 0) return { fixed: [], rest: layers, width: 0 };
+  return { fixed: layers.slice(0, count), rest: layers.slice(count), width: (layers[count - 1].outputShape as number[])[1] ?? 0 };
+}
 
 function trainingView(model: tf.LayersModel): { trainer: tf.LayersModel; inputs: (x: tf.Tensor4D) => tf.Tensor } {
-  const fixed = model.layers.findIndex((layer) => !FIXED_LAYERS.includes(layer.getClassName()));
-  if (fixed <= 0) return { trainer: model, inputs: (x) => x };
-  const pool = (x: tf.Tensor) => model.layers.slice(0, fixed).reduce((y, layer) => layer.apply(y) as tf.Tensor, x);
-  const width = (model.layers[fixed - 1].outputShape as number[])[1];
+  const { fixed, rest, width } = splitFixedLayers(model.layers);
+  if (fixed.length === 0) return { trainer: model, inputs: (x) => x };
   const input = tf.input({ shape: [width] });
-  const output = model.layers.slice(fixed).reduce<tf.SymbolicTensor>((x, layer) => layer.apply(x) as tf.SymbolicTensor, input);
-  return { trainer: tf.model({ inputs: input, outputs: output }), inputs: (x) => tf.tidy(() => pool(x)) };
+  const output = rest.reduce<tf.SymbolicTensor>((x, layer) => layer.apply(x) as tf.SymbolicTensor, input);
+  return { trainer: tf.model({ inputs: input, outputs: output }), inputs: (x) => tf.tidy(() => fixed.reduce((y, layer) => layer.apply(y) as tf.Tensor, x as tf.Tensor)) };
 }
 
 /**
