@@ -29,6 +29,8 @@ import { EAGER_BATCH, StudioBase } from './studioBase';
 export class TransferStudio extends StudioBase {
   /** images added here that the page has not yet listed in a saved class (image id → class id) */
   private readonly unlisted = new Map<string, string>();
+  /** project records being written, one after another */
+  private projectWrites: Promise<void> = Promise.resolve();
   /** the classes and settings of the page's last save */
   private lastSaved: { classes: ClassRef[]; head: HeadConfig } | null = null;
   async handle(message: TransferToWorker): Promise<void> {
@@ -270,8 +272,11 @@ export class TransferStudio extends StudioBase {
     return { classes: merged, head, trainedLabels: this.trained?.labels ?? null, trainedCut: this.trained?.cut, trainedConfig: this.trained?.config };
   }
 
-  private async saveProject(classes: ClassRef[], head: HeadConfig): Promise<void> {
-    await project.saveProject(this.record(classes, head)).catch(() => undefined);
+  /** Saves in the order asked (each record is made when asked): a slower earlier write never lands over a later one. */
+  private saveProject(classes: ClassRef[], head: HeadConfig): Promise<void> {
+    const record = this.record(classes, head);
+    this.projectWrites = this.projectWrites.then(() => project.saveProject(record)).catch(() => undefined);
+    return this.projectWrites;
   }
 
   /** Saves the last record again with the images added since (every few images and at the end of a batch). */
