@@ -170,6 +170,8 @@ export class TransferStudio extends StudioBase {
     const base = this.base ?? (await this.loading);
     if (!base) return this.post({ type: 'transfer/error', code: 'noModel', jobId });
     const job = (this.job = { id: jobId, stop: false });
+    // The settings trained with are kept at once (the page's own save may still be waiting on its timer).
+    void this.saveProject(classes, head);
     /** the classifier being trained; the one trained before stays until this one is done */
     let fresh: tf.LayersModel | null = null;
     try {
