@@ -8,7 +8,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { numberOf, openPlayground, waitForNumber } from './helpers';
 import { expect, test } from './offline';
-import { imagesOf } from './studio';
+import { fileChoosers, imagesOf } from './studio';
 
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 const LANGUAGES = [
@@ -169,6 +169,7 @@ test.describe('keyboard', () => {
 
   test('studio: Tab through the main controls, pick photos and train with the keyboard', async ({ page }) => {
     test.setTimeout(300_000);
+    const choosers = fileChoosers(page);
     await page.goto('/?lang=en#transfer');
     await expect(page.getByTestId('model-status')).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
     const cards = page.getByTestId('class-card');
@@ -176,9 +177,8 @@ test.describe('keyboard', () => {
     const stops: Focused[] = [];
     for (const [k, digit] of ['0', '1'].entries()) {
       stops.push(...(await tabUntil(page, (focused) => focused.name.startsWith('input "Choose images'))));
-      const chooser = page.waitForEvent('filechooser');
       await page.keyboard.press('Space');
-      await (await chooser).setFiles(imagesOf(digit).slice(0, 5));
+      await (await choosers.next()).setFiles(imagesOf(digit).slice(0, 5));
       await expect(cards.nth(k).getByTestId('class-count')).toHaveText('5 images', { timeout: 30_000 });
     }
     stops.push(...(await tabUntil(page, (focused) => /^button "Train/.test(focused.name))));

@@ -104,3 +104,18 @@ test('garbage URL values fall back to defaults with a notice', async ({ page }) 
   await expect(page.getByTestId('dataset-circle')).toHaveAttribute('aria-checked', 'true');
   expect(page.url()).toContain('lr=0.03');
 });
+
+test('the open view stays in the URL while the playground writes its settings there, so a reload keeps it', async ({ page }) => {
+  await page.goto('/?lang=en&seed=7#lessons');
+  await expect(page.getByRole('link', { name: 'Lessons' })).toHaveAttribute('aria-current', 'page');
+  // the playground still runs behind the lessons and writes its state (seed, step) into the URL
+  await expect.poll(() => new URL(page.url()).searchParams.get('step'), { timeout: 20_000 }).not.toBeNull();
+  expect(new URL(page.url()).hash).toBe('#lessons');
+  await page.getByRole('link', { name: 'Playground' }).click();
+  await page.getByTestId('step-epoch').click();
+  await waitForNumber(page, 'epoch', (n) => n === 1);
+  await expect.poll(() => page.url()).toContain('#playground');
+  await page.reload();
+  await expect(page.getByRole('link', { name: 'Playground' })).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('epoch')).toHaveText('1');
+});

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { FileChooser, Page } from '@playwright/test';
 import { expect } from './offline';
 
 /** ../shared (beside the checkout, in CI too), or SHARED_DIR. */
@@ -15,4 +15,37 @@ export async function openStudio(page: Page, query: string): Promise<void> {
   await page.goto(`/?lang=en${query}`);
   await page.getByRole('link', { name: 'Transfer learning' }).click();
   await expect(page.getByTestId('model-status')).toHaveText('ready', { timeout: 60_000 });
+}
+
+/**
+ * File choosers, intercepted from now on. `page.waitForEvent('filechooser')` switches Chromium's
+ * interception on without waiting for it, so a key press or tap sent at once can open the real
+ * dialog instead (no event; seen in CI as a 5-minute hang). One listener kept for the whole test
+ * keeps interception on; `next()` gives the next chooser the page opens (or fails after a timeout).
+ */
+export function fileChoosers(page: Page): { next(timeoutMs?: number): Promise<FileChooser> } {
+  const opened: FileChooser[] = [];
+  const waiting: ((chooser: FileChooser) => void)[] = [];
+  page.on('filechooser', (chooser) => {
+    const take = waiting.shift();
+    if (take) take(chooser);
+    else opened.push(chooser);
+  });
+  return {
+    next: (timeoutMs = 20_000) => {
+      const ready = opened.shift();
+      if (ready) return Promise.resolve(ready);
+      return new Promise((resolve, reject) => {
+        const take = (chooser: FileChooser) => {
+          clearTimeout(timer);
+          resolve(chooser);
+        };
+        const timer = setTimeout(() => {
+          waiting.splice(waiting.indexOf(take), 1);
+          reject(new Error(`no file chooser opened within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiting.push(take);
+      });
+    },
+  };
 }

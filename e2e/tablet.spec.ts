@@ -4,7 +4,7 @@
  */
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './offline';
-import { imagesOf } from './studio';
+import { fileChoosers, imagesOf } from './studio';
 
 /** Fails when the page scrolls sideways; names the elements that stick out past the viewport. */
 async function expectNoHorizontalScroll(page: Page, where: string): Promise<void> {
@@ -28,10 +28,9 @@ async function expectNoHorizontalScroll(page: Page, where: string): Promise<void
 }
 
 /** Picks photos by tapping the class card's file button (as on a tablet: the file chooser opens). */
-async function tapToPick(page: Page, card: Locator, files: string[]): Promise<void> {
-  const chooser = page.waitForEvent('filechooser');
+async function tapToPick(choosers: ReturnType<typeof fileChoosers>, card: Locator, files: string[]): Promise<void> {
   await card.locator('.file-button').tap();
-  await (await chooser).setFiles(files);
+  await (await choosers.next()).setFiles(files);
 }
 
 /** Main buttons are at least 32 px tall and wide on a touch screen. */
@@ -70,6 +69,7 @@ test.describe('tablet 1024×768, touch', () => {
 
   test('studio: tap to add a class, pick photos and train; charts and confusion matrix fit', async ({ page }) => {
     test.setTimeout(300_000);
+    const choosers = fileChoosers(page);
     await page.goto('/?lang=en');
     await page.getByRole('link', { name: 'Transfer learning' }).tap();
     await expect(page.getByTestId('model-status')).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
@@ -78,7 +78,7 @@ test.describe('tablet 1024×768, touch', () => {
     await page.getByTestId('add-class').tap();
     const cards = page.getByTestId('class-card');
     await expect(cards).toHaveCount(3);
-    for (const [k, digit] of ['0', '1', '2'].entries()) await tapToPick(page, cards.nth(k), imagesOf(digit).slice(0, 5));
+    for (const [k, digit] of ['0', '1', '2'].entries()) await tapToPick(choosers, cards.nth(k), imagesOf(digit).slice(0, 5));
     for (const k of [0, 1, 2]) await expect(cards.nth(k).getByTestId('class-count')).toHaveText('5 images', { timeout: 30_000 });
     await expectNoHorizontalScroll(page, 'studio with images');
 
@@ -108,19 +108,19 @@ test.describe('phone 390×844, touch', () => {
 
   test('studio: train a tiny model and predict a photo, no horizontal scrolling', async ({ page }) => {
     test.setTimeout(300_000);
+    const choosers = fileChoosers(page);
     await page.goto('/?lang=en#transfer');
     await expect(page.getByTestId('model-status')).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
     await expectNoHorizontalScroll(page, 'studio on a phone');
     const cards = page.getByTestId('class-card');
-    for (const [k, digit] of ['0', '1'].entries()) await tapToPick(page, cards.nth(k), imagesOf(digit).slice(0, 4));
+    for (const [k, digit] of ['0', '1'].entries()) await tapToPick(choosers, cards.nth(k), imagesOf(digit).slice(0, 4));
     for (const k of [0, 1]) await expect(cards.nth(k).getByTestId('class-count')).toHaveText('4 images', { timeout: 30_000 });
     await page.getByRole('button', { name: /^Train/ }).tap();
     await expect(page.getByTestId('train-status')).toHaveAttribute('data-phase', 'done', { timeout: 120_000 });
     await expectNoHorizontalScroll(page, 'studio trained on a phone');
 
-    const chooser = page.waitForEvent('filechooser');
     await page.locator('.predict .file-button').tap();
-    await (await chooser).setFiles(imagesOf('1')[40]);
+    await (await choosers.next()).setFiles(imagesOf('1')[40]);
     const prediction = page.locator('[data-testid="prediction"][data-ready="true"]');
     await expect(prediction).toHaveText(/^Class [12] \(/, { timeout: 30_000 });
     await expect(prediction).toBeInViewport({ ratio: 0.5 }).catch(async () => {

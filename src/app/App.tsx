@@ -1,4 +1,4 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState, useSyncExternalStore } from 'react';
 import { useI18n } from '../i18n/I18nProvider';
 import { LOCALES, type Locale } from '../i18n/i18n';
 import { PlaygroundView } from '../features/playground/client/PlaygroundView';
@@ -14,14 +14,18 @@ const TransferView = lazy(() => import('../features/transfer/client/TransferView
 type View = 'playground' | 'transfer' | 'lessons';
 const viewOf = (hash: string): View => (hash === '#transfer' ? 'transfer' : hash === '#lessons' ? 'lessons' : 'playground');
 
+/**
+ * The view named by the URL's hash. A store subscription rather than state set in an effect: a
+ * click on a nav link that lands before the effect has run (a busy page, just painted) is then
+ * not missed, since the hash is read again when the subscription starts.
+ */
+function subscribeHash(onChange: () => void): () => void {
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+}
+
 function useHashView(): View {
-  const [view, setView] = useState(() => viewOf(window.location.hash));
-  useEffect(() => {
-    const onHash = () => setView(viewOf(window.location.hash));
-    window.addEventListener('hashchange', onHash);
-    return () => window.removeEventListener('hashchange', onHash);
-  }, []);
-  return view;
+  return viewOf(useSyncExternalStore(subscribeHash, () => window.location.hash));
 }
 
 export function App() {

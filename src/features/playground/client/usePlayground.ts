@@ -66,7 +66,8 @@ export function usePlayground() {
   const writeUrl = useCallback(() => {
     lastUrlWrite.current = performance.now();
     const params = encodeState(configRef.current, positionRef.current, new URLSearchParams(window.location.search));
-    window.history.replaceState(null, '', `${window.location.pathname}?${params}`);
+    // the hash (the open view) stays, so a reload or a copied link opens the same view
+    window.history.replaceState(null, '', `${window.location.pathname}?${params}${window.location.hash}`);
   }, []);
 
   const onMessage = useCallback(
