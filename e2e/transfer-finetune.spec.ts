@@ -46,9 +46,18 @@ test.describe('fine-tuning and the from-scratch comparison', () => {
     await page.getByTestId('train-scratch').click();
     await expect(page.getByTestId('scratch-status')).toHaveText('done', { timeout: 180_000 });
     const scratch = Number(await page.getByTestId('scratch-val-accuracy').textContent());
+    const scratchLoss = page.getByTestId('scratch-train-loss');
+    const [firstLoss, lastLoss] = [Number(await scratchLoss.getAttribute('data-first')), Number(await scratchLoss.getAttribute('data-last'))];
+    const scratchTrainAccuracy = Number(await page.getByTestId('scratch-train-accuracy').textContent());
+    test.info().annotations.push({ type: 'from scratch: validation accuracy, training accuracy, training loss first → last', description: `${scratch}, ${scratchTrainAccuracy}, ${firstLoss} → ${lastLoss}` });
+    // The Tiny VGG learned its own training images (its loss fell, its training accuracy is above chance)…
+    expect(lastLoss).toBeLessThan(0.8 * firstLoss);
+    expect(scratchTrainAccuracy).toBeGreaterThan(1 / DIGITS.length);
     expect(scratch).toBeGreaterThanOrEqual(0);
     expect(scratch).toBeLessThanOrEqual(1);
-    test.info().annotations.push({ type: 'from-scratch validation accuracy', description: String(scratch) });
+    // …and the table shows the transfer run's training numbers beside it.
+    expect(Number(await page.getByTestId('transfer-train-accuracy').textContent())).toBeGreaterThanOrEqual(0.8);
+    await expect(page.getByTestId('transfer-train-loss')).toHaveText(/^\d+\.\d{3} → \d+\.\d{3}$/);
     expect(Number(await page.getByTestId('transfer-val-accuracy').textContent())).toBe(accuracy);
     // Both runs' curves are drawn side by side: one line per series in each chart.
     await expect(page.getByTestId('scratch-charts').locator('.recharts-line')).toHaveCount(4);

@@ -1,6 +1,6 @@
 /**
  * Transfer vs from scratch: the same images, split and settings train a Tiny VGG from random
- * weights; the two runs' validation accuracy and time (CurvesPanel draws their curves side by side).
+ * weights; the two runs' validation and training accuracy, training loss and time (CurvesPanel draws their curves side by side).
  */
 import { useI18n } from '../../../i18n/I18nProvider';
 import type { TrainingView } from './useTransfer';
@@ -15,6 +15,21 @@ interface Props {
 }
 
 const accuracy = (view: TrainingView | null) => (view?.evaluation && Number.isFinite(view.evaluation.valAccuracy) ? view.evaluation.valAccuracy.toFixed(3) : '–');
+const lastEpoch = (view: TrainingView | null) => (view && view.history.length > 0 ? view.history[view.history.length - 1] : undefined);
+
+/** The last epoch's training accuracy. */
+function TrainAccuracy({ view, testId }: { view: TrainingView | null; testId: string }) {
+  const last = lastEpoch(view);
+  return <td data-testid={testId}>{last ? last.acc.toFixed(3) : '–'}</td>;
+}
+
+/** The training loss of the first and the last epoch (did the network learn its own images?). */
+function TrainLoss({ view, testId }: { view: TrainingView | null; testId: string }) {
+  const last = lastEpoch(view);
+  if (!view || !last) return <td data-testid={testId}>–</td>;
+  const first = view.history[0];
+  return <td data-testid={testId} data-first={first.loss} data-last={last.loss}>{`${first.loss.toFixed(3)} → ${last.loss.toFixed(3)}`}</td>;
+}
 
 export function ScratchComparison({ transfer, scratch, canTrain, running, onTrain, onStop }: Props) {
   const { t } = useI18n();
@@ -39,12 +54,23 @@ export function ScratchComparison({ transfer, scratch, canTrain, running, onTrai
             <td data-testid="scratch-val-accuracy">{accuracy(scratch)}</td>
           </tr>
           <tr>
+            <th scope="row">{t('transfer.scratch.trainAccuracy')}</th>
+            <TrainAccuracy view={transfer} testId="transfer-train-accuracy" />
+            <TrainAccuracy view={scratch} testId="scratch-train-accuracy" />
+          </tr>
+          <tr>
+            <th scope="row">{t('transfer.scratch.trainLoss')}</th>
+            <TrainLoss view={transfer} testId="transfer-train-loss" />
+            <TrainLoss view={scratch} testId="scratch-train-loss" />
+          </tr>
+          <tr>
             <th scope="row">{t('transfer.scratch.time')}</th>
             <td>{transfer ? `${(transfer.elapsedMs / 1000).toFixed(1)} s` : '–'}</td>
             <td>{scratch ? `${(scratch.elapsedMs / 1000).toFixed(1)} s` : '–'}</td>
           </tr>
         </tbody>
       </table>
+      {scratch?.phase === 'done' && <p className="hint">{t('transfer.scratch.gapHint')}</p>}
     </section>
   );
 }
