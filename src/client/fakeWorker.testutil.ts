@@ -3,6 +3,7 @@
  * test answer as the worker would. Use with
  *   vi.mock('…/client/WorkerProvider', async () => (await import('…/client/fakeWorker.testutil')).workerProviderMock);
  */
+import { vi } from 'vitest';
 import type { FromWorker, TransferToWorker } from '../worker/protocol';
 import type { WorkerListener } from './trainerClient';
 
@@ -21,3 +22,12 @@ export const fakeWorker = {
 };
 
 export const workerProviderMock = { useWorker: () => fakeWorker.client };
+
+/**
+ * Before each test of a panel that draws on canvases: nothing sent yet, and no 2-D context (jsdom
+ * has none), so painting is skipped and the data-* attributes are what a test checks.
+ */
+export function resetForCanvasPanel(): void {
+  fakeWorker.sent.length = 0;
+  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
+}

@@ -2,18 +2,14 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Explanation, FromWorker, TransferToWorker } from '../../../worker/protocol';
-import { fakeWorker } from '../../../client/fakeWorker.testutil';
+import { fakeWorker, resetForCanvasPanel } from '../../../client/fakeWorker.testutil';
 import { ExplainPanel } from './ExplainPanel';
 import type { PredictionView } from './useTransfer';
 
 const { sent } = fakeWorker;
 vi.mock('../../../client/WorkerProvider', async () => (await import('../../../client/fakeWorker.testutil')).workerProviderMock);
 
-beforeEach(() => {
-  sent.length = 0;
-  // jsdom has no 2-D canvas: painting is skipped; the data-* attributes are what is checked.
-  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
-});
+beforeEach(resetForCanvasPanel);
 afterEach(cleanup);
 
 const file = new Blob([new Uint8Array([1])]);

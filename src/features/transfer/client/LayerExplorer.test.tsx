@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { fakeWorker } from '../../../client/fakeWorker.testutil';
+import { fakeWorker, resetForCanvasPanel } from '../../../client/fakeWorker.testutil';
 import type { FromWorker, TransferToWorker } from '../../../worker/protocol';
 import type { HeadCells, LayerCell, LayerMaps } from '../layerMapsMeta';
 import { LayerExplorer } from './LayerExplorer';
@@ -11,11 +11,7 @@ import type { ClassView } from './useTransfer';
 const { sent } = fakeWorker;
 vi.mock('../../../client/WorkerProvider', async () => (await import('../../../client/fakeWorker.testutil')).workerProviderMock);
 
-beforeEach(() => {
-  sent.length = 0;
-  // jsdom has no 2-D canvas: painting is skipped.
-  vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null);
-});
+beforeEach(resetForCanvasPanel);
 afterEach(cleanup);
 
 const classes: ClassView[] = [{ id: 'c1', name: 'a', images: [{ id: 'i1', name: 'one.png', url: 'blob:1' }, { id: 'i2', name: 'two.png', url: 'blob:2' }] }];

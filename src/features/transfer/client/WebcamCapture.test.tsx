@@ -3,17 +3,8 @@ import { act, cleanup, fireEvent, render, screen } from '@testing-library/react'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ENGLISH } from '../../../i18n/i18n';
 import { FRAME_INTERVAL_MS, FRAMES_PER_BATCH, WebcamCapture } from './WebcamCapture';
-import type { useWebcam } from './useWebcam';
+import { webcam } from './fakeWebcam.testutil';
 
-/** the camera the component sees: on, with a JPEG for every capture */
-const webcam: ReturnType<typeof useWebcam> = {
-  status: 'on',
-  error: null,
-  start: vi.fn(async () => undefined),
-  stop: vi.fn(),
-  videoRef: () => undefined,
-  capture: vi.fn(async () => new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: 'image/jpeg' })),
-};
 vi.mock('./useWebcam', async (original) => ({ ...(await original<typeof import('./useWebcam')>()), useWebcam: () => webcam }));
 
 beforeEach(() => vi.useFakeTimers());

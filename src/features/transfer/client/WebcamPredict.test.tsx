@@ -2,17 +2,9 @@
 import { act, cleanup, fireEvent, render, screen } from '@testing-library/react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PredictionView } from './useTransfer';
-import type { useWebcam } from './useWebcam';
+import { webcam } from './fakeWebcam.testutil';
 import { MIN_INTERVAL_MS, STALL_MS, WebcamPredict } from './WebcamPredict';
 
-const webcam: ReturnType<typeof useWebcam> = {
-  status: 'on',
-  error: null,
-  start: vi.fn(async () => undefined),
-  stop: vi.fn(),
-  videoRef: () => undefined,
-  capture: vi.fn(async () => new Blob([new Uint8Array([0xff, 0xd8, 0xff])], { type: 'image/jpeg' })),
-};
 vi.mock('./useWebcam', async (original) => ({ ...(await original<typeof import('./useWebcam')>()), useWebcam: () => webcam }));
 
 beforeEach(() => {
