@@ -114,6 +114,7 @@ function transferKeys(ours) {
     'transfer.trainFps': round(ours.trainFps),
     'transfer.trainLongTasks': ours.trainLongTasks,
     'transfer.trainLongTasksRuns': ours.trainLongTasksRuns,
+    'transfer.trainLongTaskMsRuns': ours.trainLongTaskMs,
     'transfer.backend': ours.backend,
     'transfer.offMachineRequests': ours.offMachineRequests,
   };

@@ -8,10 +8,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { argmax, accuracy, median, spread, splitClass } from './benchStats.mjs';
 
-/** Page-side instrumentation: long-task start times, and an animation-frame counter the bench starts and stops. */
+/** Page-side instrumentation: long tasks (start and duration), and an animation-frame counter the bench starts and stops. */
 function instrument() {
   window.__longTasks = [];
-  new PerformanceObserver((list) => list.getEntries().forEach((entry) => window.__longTasks.push(entry.startTime))).observe({ type: 'longtask' });
+  new PerformanceObserver((list) => list.getEntries().forEach((entry) => window.__longTasks.push({ start: entry.startTime, ms: entry.duration }))).observe({ type: 'longtask' });
   window.__frames = { count: 0, running: false };
   window.__startFrames = () => {
     window.__frames = { count: 0, running: true, start: performance.now() };
@@ -104,12 +104,13 @@ async function trainThroughUi(page, split, options) {
   const seen = await page.evaluate((start) => {
     window.__frames.running = false;
     const seconds = (performance.now() - window.__frames.start) / 1000;
-    return { fps: window.__frames.count / seconds, longTasks: window.__longTasks.filter((time) => time >= start).length };
+    const tasks = window.__longTasks.filter((task) => task.start >= start);
+    return { fps: window.__frames.count / seconds, longTasks: tasks.length, longTaskList: tasks.map((task) => ({ atMs: Math.round(task.start - start), ms: Math.round(task.ms) })) };
   }, trainStart);
   const timings = page.getByTestId('train-timings');
   const embedMs = Number(await timings.getAttribute('data-embed-ms'));
   const trainMs = Number(await timings.getAttribute('data-train-ms'));
-  return { totalSeconds, addSeconds, trainFps: seen.fps, trainLongTasks: seen.longTasks, embedMs, trainMs };
+  return { totalSeconds, addSeconds, trainFps: seen.fps, trainLongTasks: seen.longTasks, trainLongTaskList: seen.longTaskList, embedMs, trainMs };
 }
 
 /** One run in a fresh browser context (fresh IndexedDB): train through the UI, then the held-out photos. */
@@ -161,7 +162,7 @@ export async function measureStudio(browser, options) {
   const blocked = [];
   for (let n = 0; n < options.runs; n++) {
     const run = await runOnce(browser, options, split, n + 1, n === 0, blocked);
-    log(`ours run ${n + 1}/${options.runs}: to a model ${run.totalSeconds.toFixed(1)} s (adding photos ${run.addSeconds.toFixed(1)} s, embedding left for Train ${(run.embedMs / 1000).toFixed(1)} s, train ${(run.trainMs / 1000).toFixed(1)} s), held-out ${run.heldOutAccuracy.toFixed(3)}, ${run.trainFps.toFixed(1)} fps, ${run.trainLongTasks} long tasks`);
+    log(`ours run ${n + 1}/${options.runs}: to a model ${run.totalSeconds.toFixed(1)} s (adding photos ${run.addSeconds.toFixed(1)} s, embedding left for Train ${(run.embedMs / 1000).toFixed(1)} s, train ${(run.trainMs / 1000).toFixed(1)} s), held-out ${run.heldOutAccuracy.toFixed(3)}, ${run.trainFps.toFixed(1)} fps, ${run.trainLongTasks} long tasks${run.trainLongTaskList.map((task) => ` (${task.ms} ms at +${task.atMs} ms)`).join('')}`);
     runs.push(run);
   }
   const pick = (key) => runs.map((run) => run[key]);
@@ -187,6 +188,7 @@ export async function measureStudio(browser, options) {
     trainFps: median(pick('trainFps')),
     trainLongTasks: median(pick('trainLongTasks')),
     trainLongTasksRuns: pick('trainLongTasks'),
+    trainLongTaskMs: runs.map((run) => run.trainLongTaskList.map((task) => task.ms)),
     offMachineRequests: blocked.length,
   };
 }

@@ -19,3 +19,13 @@ export function useThrottled<T>(value: T, intervalMs: number): T {
   }, [value, intervalMs]);
   return throttled;
 }
+
+/** The value, `delayMs` behind: a second view of it updated in a later task than the first. */
+export function useLagged<T>(value: T, delayMs: number): T {
+  const [lagged, setLagged] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setLagged(value), delayMs);
+    return () => clearTimeout(timer);
+  }, [value, delayMs]);
+  return lagged;
+}

@@ -1,5 +1,5 @@
 /** One class: its name, its images (thumbnails only), and every way to add more (files, folders, paste, webcam). */
-import { useState, type ClipboardEvent, type DragEvent } from 'react';
+import { memo, useState, type ClipboardEvent, type DragEvent } from 'react';
 import { useI18n } from '../../../i18n/I18nProvider';
 import { filesFromDataTransfer } from './filesFromDrop';
 import type { ClassView } from './useTransfer';
@@ -10,14 +10,23 @@ interface Props {
   adding: { done: number; total: number } | null;
   canDelete: boolean;
   duplicateName: boolean;
-  onRename(name: string): void;
-  onDelete(): void;
-  onFiles(files: File[]): void;
-  onRemoveImage(imageId: string): void;
+  /** the studio's own (stable) actions, given the class's id: the card then redraws only when its class changes */
+  onRename(classId: string, name: string): void;
+  onDelete(classId: string): void;
+  onFiles(classId: string, files: File[]): void;
+  onRemoveImage(classId: string, imageId: string): void;
 }
 
-export function ClassCard({ view, adding, canDelete, duplicateName, onRename, onDelete, onFiles, onRemoveImage }: Props) {
+/**
+ * Memoised: the studio redraws on every training epoch, and a class can hold hundreds of
+ * thumbnails; a card redraws only when its own props change.
+ */
+export const ClassCard = memo(function ClassCard({ view, adding, canDelete, duplicateName, onRename: renameClass, onDelete: deleteClass, onFiles: addFiles, onRemoveImage: removeImage }: Props) {
   const { t } = useI18n();
+  const onRename = (name: string) => renameClass(view.id, name);
+  const onDelete = () => deleteClass(view.id);
+  const onFiles = (files: File[]) => addFiles(view.id, files);
+  const onRemoveImage = (imageId: string) => removeImage(view.id, imageId);
   const [dragging, setDragging] = useState(false);
   const drop = async (event: DragEvent<HTMLElement>) => {
     event.preventDefault();
@@ -79,4 +88,4 @@ export function ClassCard({ view, adding, canDelete, duplicateName, onRename, on
       </ul>
     </section>
   );
-}
+});

@@ -92,10 +92,10 @@ export function TransferView() {
               adding={state.adding?.classId === view.id ? state.adding : null}
               canDelete={classes.length > MIN_CLASSES}
               duplicateName={names.indexOf(names[k]) !== k}
-              onRename={(name) => actions.renameClass(view.id, name)}
-              onDelete={() => actions.deleteClass(view.id)}
-              onFiles={(files) => actions.addFiles(view.id, files)}
-              onRemoveImage={(imageId) => actions.removeImage(view.id, imageId)}
+              onRename={actions.renameClass}
+              onDelete={actions.deleteClass}
+              onFiles={actions.addFiles}
+              onRemoveImage={actions.removeImage}
             />
           ))}
         </div>
@@ -104,7 +104,7 @@ export function TransferView() {
       <TrainPanel head={state.head} training={training} canTrain={canTrain && !running} blockedReason={blockedReason} onHead={actions.setHead} onTrain={actions.train} onStop={actions.stop} />
       <AugmentationPanel head={state.head} classes={classes} onHead={actions.setHead} />
       <ShowCode head={state.head} classNames={codeNames} imagesPerClass={codeCounts} />
-      <CurvesPanel transfer={training} scratch={state.scratch} previous={state.previous} />
+      <CurvesPanel transfer={training} scratch={state.scratch} previous={state.previous} plannedEpochs={state.head.epochs + (state.head.fineTuneBlocks > 0 ? state.head.fineTuneEpochs : 0)} />
       {evaluation && <EvaluationPanel evaluation={evaluation.evaluation} classNames={evaluation.classNames} classes={classes} />}
       <EmbeddingMap classes={classes} modelStatus={state.model.status} training={training} classifierSource={state.classifier?.source} />
       <ScratchComparison transfer={training} scratch={state.scratch} canTrain={canTrainScratch} running={running} onTrain={actions.trainScratch} onStop={actions.stop} />
