@@ -135,9 +135,12 @@ export class TransferStudio extends StudioBase {
       }
       this.post({ type: 'transfer/addProgress', classId, done: ++done, total: files.length });
     }
+    // The last images are queued for embedding at once, before the saves are awaited: a Train sent as
+    // soon as the page lists them then waits for this batch instead of embedding it again.
+    const tail = this.embedEagerly(added);
     await Promise.all(saving);
     await this.saveAdded();
-    await this.embedEagerly(added);
+    await tail;
   }
 
   /** Embeds every listed image that has no embedding yet, reporting progress and images/s; returns how many. */
