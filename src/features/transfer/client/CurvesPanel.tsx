@@ -3,7 +3,6 @@
  * from-scratch Tiny VGG, on the same scales. Mounted with the studio (before any training), one
  * chart per task, so no redraw during training costs the main thread a long task.
  */
-import { useMemo } from 'react';
 import { useI18n } from '../../../i18n/I18nProvider';
 import { TrainingCharts } from './TrainingCharts';
 import type { EpochLogs } from '../../../worker/protocol';
@@ -25,9 +24,8 @@ export function CurvesPanel({ transfer, scratch, previous, plannedEpochs = 1 }: 
   const { t } = useI18n();
   const histories = [transfer?.history ?? [], scratch?.history ?? [], previous?.transfer?.history ?? [], previous?.scratch?.history ?? []];
   const losses = histories.flat().flatMap((logs) => [logs.loss, logs.valLoss ?? 0]).filter(Number.isFinite);
-  const lossTop = scratch ? Math.ceil(Math.max(0.1, ...losses) * 10) / 10 : null;
-  // one array per value (the charts are memoised on their props)
-  const lossDomain = useMemo<[number, number] | undefined>(() => (lossTop === null ? undefined : [0, lossTop]), [lossTop]);
+  // one loss scale for both runs once the Tiny VGG has run (a number: the charts are memoised on their props)
+  const lossTop = scratch ? Math.ceil(Math.max(0.1, ...losses) * 10) / 10 : undefined;
   const runEpochs = Math.max(transfer?.epochs ?? 0, scratch?.epochs ?? 0);
   const epochs = Math.max(1, runEpochs > 0 ? runEpochs : plannedEpochs, ...histories.map((history) => history.length));
   return (
@@ -36,12 +34,12 @@ export function CurvesPanel({ transfer, scratch, previous, plannedEpochs = 1 }: 
       <div className="side-by-side">
         <div data-testid="transfer-charts">
           <h3>{t('transfer.scratch.transferRun')}</h3>
-          <TrainingCharts history={transfer?.history ?? NO_HISTORY} fineTuneFrom={transfer?.fineTuneFrom ?? null} lossDomain={lossDomain} epochs={epochs} mountDelayMs={0} previous={previous?.transfer} />
+          <TrainingCharts history={transfer?.history ?? NO_HISTORY} fineTuneFrom={transfer?.fineTuneFrom ?? null} lossTop={lossTop} epochs={epochs} mountDelayMs={0} previous={previous?.transfer} />
         </div>
         <div data-testid="scratch-charts">
           <h3>{t('transfer.scratch.scratchRun')}</h3>
           {!scratch && <p className="hint">{t('transfer.curves.scratchHint')}</p>}
-          <TrainingCharts history={scratch?.history ?? NO_HISTORY} lossDomain={lossDomain} epochs={epochs} mountDelayMs={100} previous={previous?.scratch} />
+          <TrainingCharts history={scratch?.history ?? NO_HISTORY} lossTop={lossTop} epochs={epochs} mountDelayMs={100} previous={previous?.scratch} />
         </div>
       </div>
     </section>

@@ -1,6 +1,7 @@
 /**
  * Transfer vs from scratch: the same images, split and settings train a Tiny VGG from random
- * weights; the two runs' validation and training accuracy, training loss and time (CurvesPanel draws their curves side by side).
+ * weights; the two runs' validation and training accuracy, training loss and time (CurvesPanel
+ * draws their curves side by side).
  */
 import { useI18n } from '../../../i18n/I18nProvider';
 import type { TrainingView } from './useTransfer';
@@ -15,19 +16,17 @@ interface Props {
 }
 
 const accuracy = (view: TrainingView | null) => (view?.evaluation && Number.isFinite(view.evaluation.valAccuracy) ? view.evaluation.valAccuracy.toFixed(3) : '–');
-const lastEpoch = (view: TrainingView | null) => (view && view.history.length > 0 ? view.history[view.history.length - 1] : undefined);
 
 /** The last epoch's training accuracy. */
 function TrainAccuracy({ view, testId }: { view: TrainingView | null; testId: string }) {
-  const last = lastEpoch(view);
+  const last = view?.history.at(-1);
   return <td data-testid={testId}>{last ? last.acc.toFixed(3) : '–'}</td>;
 }
 
 /** The training loss of the first and the last epoch (did the network learn its own images?). */
 function TrainLoss({ view, testId }: { view: TrainingView | null; testId: string }) {
-  const last = lastEpoch(view);
-  if (!view || !last) return <td data-testid={testId}>–</td>;
-  const first = view.history[0];
+  const [first, last] = [view?.history[0], view?.history.at(-1)];
+  if (!first || !last) return <td data-testid={testId}>–</td>;
   return <td data-testid={testId} data-first={first.loss} data-last={last.loss}>{`${first.loss.toFixed(3)} → ${last.loss.toFixed(3)}`}</td>;
 }
 

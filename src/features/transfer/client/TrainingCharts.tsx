@@ -74,8 +74,8 @@ interface Props {
   history: EpochLogs[];
   /** head epochs before fine-tuning began (a marker is drawn there), or null */
   fineTuneFrom?: number | null;
-  /** fixed loss scale, to compare runs side by side */
-  lossDomain?: [number, number];
+  /** the top of a fixed loss scale (0 to it), to compare runs side by side */
+  lossTop?: number;
   /** x-axis length, to compare runs side by side */
   epochs?: number;
   /** when the first chart mounts (the second follows a task later) */
@@ -88,7 +88,7 @@ const CHART_REFRESH_MS = 400;
 const CHART_STAGGER_MS = 150;
 const ACCURACY_Y = { domain: [0, 1] as [number, number], ticks: ACCURACY_TICKS };
 
-export const TrainingCharts = memo(function TrainingCharts({ history, fineTuneFrom = null, lossDomain, epochs = 1, mountDelayMs = 0, previous = null }: Props) {
+export const TrainingCharts = memo(function TrainingCharts({ history, fineTuneFrom = null, lossTop, epochs = 1, mountDelayMs = 0, previous = null }: Props) {
   const { t } = useI18n();
   // Throttled, then deferred: React draws the new curves in a background render that yields.
   const shown = useDeferredValue(useThrottled(history, CHART_REFRESH_MS));
@@ -103,7 +103,6 @@ export const TrainingCharts = memo(function TrainingCharts({ history, fineTuneFr
   }, [shown, previous, epochs]);
   // The accuracy chart follows a task later, so that no one task redraws both charts.
   const accuracyData = useLagged(data, CHART_STAGGER_MS);
-  const lossTop = lossDomain?.[1];
   const lossY = useMemo(() => lossAxis(data.flatMap((row) => [row.loss, row.valLoss, row.prevLoss, row.prevValLoss].filter((x): x is number => x !== undefined)), lossTop), [data, lossTop]);
   const before = (keys: [string, string, string][]) => previous && { keys, augmented: previous.augmented, label: t(previous.augmented ? 'transfer.augment.previousOn' : 'transfer.augment.previousOff') };
   const marker = fineTuneFrom !== null ? { epoch: fineTuneFrom + 0.5, label: t('transfer.chart.fineTuning') } : null;
