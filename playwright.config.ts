@@ -9,7 +9,8 @@ const outDir = process.env.E2E_OUT_DIR ?? 'dist';
 export default defineConfig({
   testDir: 'e2e',
   timeout: 90_000,
-  expect: { timeout: 20_000 },
+  // E2E_CPU_THROTTLE=4 slows every page's CPU 4× (e2e/offline.ts); waits grow with it.
+  expect: { timeout: 20_000 * Math.max(1, Number(process.env.E2E_CPU_THROTTLE ?? 1) || 1) },
   fullyParallel: false,
   workers: process.env.CI ? 1 : 2,
   retries: 0,

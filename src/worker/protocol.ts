@@ -35,9 +35,10 @@ export type ToWorker =
 /**
  * Reliability checks only: sent by the `?debug=1` client (TrainerClient.debug), never by the app.
  * `loseWebglContext` loses the webgl backend's context (WEBGL_lose_context); `crash` throws an
- * uncaught error in the worker, which the page treats as a crash.
+ * uncaught error in the worker, which the page treats as a crash; `failWrites` makes the project
+ * store's next `count` writes fail as a full disk would (QuotaExceededError).
  */
-export type DebugToWorker = { type: 'debug/loseWebglContext' } | { type: 'debug/crash' };
+export type DebugToWorker = { type: 'debug/loseWebglContext' } | { type: 'debug/crash' } | { type: 'debug/failWrites'; count: number };
 
 /** Forward and backward pass of one sample at the current parameters, every number the panels show. */
 export interface SampleTrace {
@@ -185,9 +186,14 @@ export type TransferToWorker =
   | { type: 'transfer/trainScratch'; jobId: number; classes: ClassRef[]; head: HeadConfig }
   | { type: 'transfer/stop'; jobId: number }
   | { type: 'transfer/predict'; requestId: number; file: Blob }
-  /** the page's classes and settings changed: save them with the project */
-  | { type: 'transfer/saveProject'; classes: ClassRef[]; head: HeadConfig }
-  | { type: 'transfer/restoreProject' }
+  /**
+   * Reads the saved photos back (decoding them for this worker). `classIds`: the page's saved
+   * classes (and one deleted but still undoable); photos of other classes are pruned. Null when
+   * the page has no saved class list: nothing is pruned (see projectStore.ts's contract).
+   */
+  | { type: 'transfer/restoreProject'; classIds: string[] | null }
+  /** tries again to save the photos the browser refused (storage full) */
+  | { type: 'transfer/retrySaves' }
   /** the trained classifier as one tfjs model (base + head) with a metadata file */
   | { type: 'transfer/exportModel'; labels: string[] }
   | { type: 'transfer/importModel'; files: File[] }
@@ -276,17 +282,33 @@ export interface TrainTimings {
   trainMs: number;
 }
 
-export interface RestoredClass {
+/** A saved photo read back, with its class. */
+export interface RestoredImage {
+  classId: string;
   id: string;
   name: string;
-  images: { id: string; name: string; thumbnail: Blob }[];
+  thumbnail: Blob;
 }
+
+/** Classes and settings as versions before 2026-12 saved them in IndexedDB (moved to the page's store once). */
+export interface LegacyProjectView {
+  classes: { id: string; name: string }[];
+  head: HeadConfig;
+}
+
+/** Why the browser refused to save: storage full (or evicted), or another failure. */
+export type StorageCode = 'quota' | 'failed';
 
 export type TransferFromWorker =
   | { type: 'transfer/modelStatus'; status: ModelStatus; progress: number; from?: 'cache' | 'url' | 'files'; numerics?: NumericsSummary; code?: TransferErrorCode; detail?: string }
   /** a backend passed over: its float precision (at start-up) or its model outputs (vs cpu) were off */
   | { type: 'transfer/backendRejected'; backend: BackendName; reason: 'precision' | 'mismatch'; detail: string; now: string }
-  | { type: 'transfer/imageAdded'; classId: string; imageId: string; name: string; thumbnail: Blob }
+  /** a photo, posted once its save has committed (`saved`), or marked not saved when the browser refused it */
+  | { type: 'transfer/imageAdded'; classId: string; imageId: string; name: string; thumbnail: Blob; saved: boolean }
+  /** the browser refused to save: photos (kept for this session, `imageIds`) or the trained classifier */
+  | { type: 'transfer/storageRefused'; what: 'images' | 'trained'; code: StorageCode; imageIds: string[]; detail: string }
+  /** photos refused before are saved now */
+  | { type: 'transfer/imagesSaved'; imageIds: string[] }
   | { type: 'transfer/imageRejected'; classId: string; name: string; code: ImageRejection }
   | { type: 'transfer/addProgress'; classId: string; done: number; total: number }
   | {
@@ -307,7 +329,7 @@ export type TransferFromWorker =
   | { type: 'transfer/trainDone'; run: TrainRun; jobId: number; phase: 'done' | 'stopped'; evaluation: Evaluation; elapsedMs: number; timings: TrainTimings; fineTunedBlocks: number }
   | { type: 'transfer/rawPredictMeasured'; imagesPerSec: number; backend: string; /** the studio's embedImages on its loaded images (up to batches × 16) */ embedImagesPerSec: number }
   | { type: 'transfer/prediction'; requestId: number; probabilities: Float32Array; labels: string[] }
-  | { type: 'transfer/projectRestored'; classes: RestoredClass[]; head: HeadConfig | null; trainedLabels: string[] | null }
+  | { type: 'transfer/projectRestored'; images: RestoredImage[]; legacy: LegacyProjectView | null; trainedLabels: string[] | null }
   | { type: 'transfer/modelExported'; files: { name: string; blob: Blob }[] }
   | { type: 'transfer/modelImported'; labels: string[] }
   /** the dataset zip; `images` in it, `skipped` listed but missing from the project store */

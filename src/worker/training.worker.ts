@@ -172,6 +172,10 @@ async function debugCommand(message: DebugToWorker): Promise<void> {
     });
     return;
   }
+  if (message.type === 'debug/failWrites') {
+    const { failNextWrites } = await import('../features/transfer/worker/projectStore');
+    return failNextWrites(message.count);
+  }
   await backendTask;
   const { activeWebglContext, checkWebglContexts } = await import('./tf/backend');
   const gl = activeWebglContext();
@@ -188,8 +192,8 @@ function transferStudio() {
 }
 
 function handle(message: ToWorker): void {
-  if (message.type === 'debug/crash' || message.type === 'debug/loseWebglContext') {
-    void debugCommand(message);
+  if (message.type.startsWith('debug/')) {
+    void debugCommand(message as DebugToWorker);
     return;
   }
   if (message.type.startsWith('transfer/')) {

@@ -80,8 +80,9 @@ export const ClassCard = memo(function ClassCard({ view, adding, canDelete, dupl
       )}
       <ul className="thumbnails">
         {view.images.map((image) => (
-          <li key={image.id}>
-            <img src={image.url} alt={image.name} width={48} height={48} />
+          <li key={image.id} data-image-id={image.id} className={image.saved === false ? 'unsaved' : undefined}>
+            <img src={image.url} alt={image.saved === false ? t('storage.unsavedPhoto', { name: image.name }) : image.name} width={48} height={48} />
+            {image.saved === false && <span className="unsaved-mark" aria-hidden="true">!</span>}
             <button type="button" className="remove-image" onClick={() => onRemoveImage(image.id)} aria-label={t('transfer.class.removeImage', { name: image.name })}>×</button>
           </li>
         ))}

@@ -14,6 +14,7 @@ import { ExplainPanel } from './ExplainPanel';
 import { ExportPanel } from './ExportPanel';
 import { LayerExplorer } from './LayerExplorer';
 import { ShowCode } from './ShowCode';
+import { StorageStatus } from './StorageStatus';
 import { ModelPanel } from './ModelPanel';
 import { PredictPanel } from './PredictPanel';
 import { ScratchComparison } from './ScratchComparison';
@@ -44,6 +45,8 @@ export function TransferView() {
     : duplicate !== undefined ? t('reliability.trainBlocked.duplicateName', { name: duplicate })
     : emptyClass ? t('reliability.trainBlocked.emptyClass', { name: emptyClass.name })
     : undefined;
+  const photoCount = classes.reduce((sum, c) => sum + c.images.length, 0);
+  const unsavedCount = classes.reduce((sum, c) => sum + c.images.filter((image) => image.saved === false).length, 0);
   const running = [training, state.scratch].some((run) => run !== null && (run.phase === 'embedding' || run.phase === 'training' || run.phase === 'fineTuning'));
   return (
     <main className="transfer">
@@ -84,6 +87,7 @@ export function TransferView() {
       </div>
       <section className="classes" aria-label={t('transfer.classes.title')}>
         <h2>{t('transfer.classes.title')}</h2>
+        <StorageStatus photos={photoCount} unsaved={unsavedCount} refusal={state.refusal} settingsRefused={state.settingsRefused} onRetry={actions.retrySaves} />
         <div className="class-grid">
           {classes.map((view, k) => (
             <ClassCard

@@ -2,17 +2,20 @@
  * The studio's page-side state: the model's status, the classes with their thumbnails, training
  * progress and curves, the evaluation and predictions. Images and training live in the worker.
  */
-import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useWorker } from '../../../client/WorkerProvider';
-import type { EpochLogs, Evaluation, FromWorker, ImageRejection, ModelSource, ModelStatus, TrainPhase, TrainTimings, TransferErrorCode, NumericsSummary } from '../../../worker/protocol';
+import type { EpochLogs, Evaluation, FromWorker, ImageRejection, ModelSource, ModelStatus, RestoredImage, StorageCode, TrainPhase, TrainTimings, TransferErrorCode, NumericsSummary } from '../../../worker/protocol';
 import { augmentsFineTuning, DEFAULT_HEAD, isIdentityAugmentation, MAX_CLASSES, normalizeHead, type HeadConfig } from '../meta';
 import { resolveDefaultModelUrl } from './defaultModelUrl';
+import { readSettings, withRestoredImages, writeSettings } from './projectSettings';
 
 export interface ImageView {
   id: string;
   name: string;
   /** object URL of the thumbnail JPEG */
   url: string;
+  /** false when the browser refused to save it (storage full): it is lost on a reload */
+  saved?: boolean;
 }
 
 export interface ClassView {
@@ -102,7 +105,13 @@ export type ReliabilityNotice =
 const isRunning = (phase: TrainPhase) => phase === 'embedding' || phase === 'training' || phase === 'fineTuning';
 
 const newClass = (name: string): ClassView => ({ id: crypto.randomUUID(), name, images: [] });
-const PROJECT_SAVE_DELAY_MS = 300;
+const restoredView = (image: RestoredImage): ImageView => ({ id: image.id, name: image.name, url: URL.createObjectURL(image.thumbnail), saved: true });
+
+/** The browser's last refusal to save (storage full or another failure), and whether it was the trained classifier. */
+export interface StorageRefusal {
+  code: StorageCode;
+  trained: boolean;
+}
 
 /** Triggers the browser's download of each file. */
 function download(files: { name: string; blob: Blob }[]): { name: string; url: string }[] {
@@ -118,11 +127,20 @@ function download(files: { name: string; blob: Blob }[]): { name: string; url: s
 
 export function useTransfer(defaultClassName: (n: number) => string) {
   const worker = useWorker();
+  const deletedRef = useRef<{ view: ClassView; index: number } | null>(null);
+  /** the classes and settings saved by the last session (read once) */
+  const [saved] = useState(readSettings);
   const [model, setModel] = useState<{ status: ModelStatus; progress: number; from?: string; code?: TransferErrorCode; detail?: string; numerics?: NumericsSummary }>({ status: 'idle', progress: 0 });
-  const [classes, setClasses] = useState<ClassView[]>(() => [newClass(defaultClassName(1)), newClass(defaultClassName(2))]);
+  const [classes, setClasses] = useState<ClassView[]>(() =>
+    saved && saved.classes.length > 0 ? saved.classes.map((c) => ({ ...c, images: [] })) : [newClass(defaultClassName(1)), newClass(defaultClassName(2))],
+  );
   const [rejections, setRejections] = useState<Rejection[]>([]);
   const [adding, setAdding] = useState<{ classId: string; done: number; total: number } | null>(null);
-  const [head, setHead] = useState<HeadConfig>(DEFAULT_HEAD);
+  const [head, setHead] = useState<HeadConfig>(() => saved?.head ?? DEFAULT_HEAD);
+  /** the worker's last refusal; photos not saved are marked in their classes */
+  const [refusal, setRefusal] = useState<StorageRefusal | null>(null);
+  /** the browser refused the classes and settings (localStorage full or unavailable) */
+  const [settingsRefused, setSettingsRefused] = useState(false);
   const [training, setTraining] = useState<TrainingView | null>(null);
   /** the Tiny VGG trained from scratch, for comparison */
   const [scratch, setScratch] = useState<TrainingView | null>(null);
@@ -137,6 +155,7 @@ export function useTransfer(defaultClassName: (n: number) => string) {
   const [errorDetail, setErrorDetail] = useState<string | undefined>(undefined);
   const [notice, setNotice] = useState<ReliabilityNotice | null>(null);
   const [deleted, setDeleted] = useState<{ view: ClassView; index: number } | null>(null);
+  deletedRef.current = deleted;
   /** labels of a classifier ready to predict: trained here (or restored), or imported */
   const [classifier, setClassifier] = useState<{ labels: string[]; source: 'trained' | 'restored' | 'imported' } | null>(null);
   const [exported, setExported] = useState<{ name: string; url: string }[] | null>(null);
@@ -149,8 +168,9 @@ export function useTransfer(defaultClassName: (n: number) => string) {
   classesRef.current = classes;
   const headRef = useRef(head);
   headRef.current = head;
-  const restoredRef = useRef(restored);
-  restoredRef.current = restored;
+  const defaultNameRef = useRef(defaultClassName);
+  defaultNameRef.current = defaultClassName;
+
   /** what a new worker needs to load again after a crash */
   const modelSource = useRef<ModelSource>({ kind: 'auto', defaultUrl: resolveDefaultModelUrl() });
   const importedFiles = useRef<File[] | null>(null);
@@ -162,7 +182,7 @@ export function useTransfer(defaultClassName: (n: number) => string) {
       case 'transfer/backendRejected':
         return setNotice({ kind: 'backendRejected', backend: message.backend, now: message.now, reason: message.reason, detail: message.detail });
       case 'transfer/imageAdded': {
-        const image = { id: message.imageId, name: message.name, url: URL.createObjectURL(message.thumbnail) };
+        const image = { id: message.imageId, name: message.name, url: URL.createObjectURL(message.thumbnail), saved: message.saved };
         return setClasses((all) => all.map((c) => (c.id === message.classId ? { ...c, images: [...c.images, image] } : c)));
       }
       case 'transfer/imageRejected':
@@ -185,12 +205,21 @@ export function useTransfer(defaultClassName: (n: number) => string) {
       case 'transfer/prediction':
         return setPrediction((current) => (current && current.requestId === message.requestId ? { ...current, probabilities: message.probabilities, classNames: message.labels } : current));
       case 'transfer/projectRestored':
-        if (message.classes.length > 0) {
-          setClasses(message.classes.map((c) => ({ id: c.id, name: c.name, images: c.images.map((image) => ({ id: image.id, name: image.name, url: URL.createObjectURL(image.thumbnail) })) })));
-        }
-        if (message.head) setHead(normalizeHead(message.head));
+        setClasses((all) => withRestoredImages(all, message.images, message.legacy, restoredView, defaultNameRef.current));
+        if (message.legacy) setHead(normalizeHead(message.legacy.head));
         if (message.trainedLabels) setClassifier({ labels: message.trainedLabels, source: 'restored' });
         return setRestored(true);
+      case 'transfer/storageRefused':
+        console.warn(`storage refused (${message.code}): ${message.detail}`);
+        if (message.what === 'images') {
+          const refused = new Set(message.imageIds);
+          setClasses((all) => all.map((c) => (c.images.some((image) => refused.has(image.id)) ? { ...c, images: c.images.map((image) => (refused.has(image.id) ? { ...image, saved: false } : image)) } : c)));
+        }
+        return setRefusal((current) => ({ code: message.code, trained: message.what === 'trained' || (current?.trained ?? false) }));
+      case 'transfer/imagesSaved': {
+        const done = new Set(message.imageIds);
+        return setClasses((all) => all.map((c) => (c.images.some((image) => done.has(image.id)) ? { ...c, images: c.images.map((image) => (done.has(image.id) ? { ...image, saved: true } : image)) } : c)));
+      }
       case 'transfer/modelExported':
         return setExported((previous) => {
           previous?.forEach((file) => URL.revokeObjectURL(file.url));
@@ -221,16 +250,12 @@ export function useTransfer(defaultClassName: (n: number) => string) {
     }
   }, []);
 
-  const saveNow = useCallback(() => {
-    const refs = classesRef.current.map((c) => ({ id: c.id, name: c.name, imageIds: c.images.map((image) => image.id) }));
-    worker.sendTransfer({ type: 'transfer/saveProject', classes: refs, head: headRef.current });
-  }, [worker]);
   /**
-   * A new worker after a crash holds nothing: save the classes as shown, read the project back
-   * (images decoded again from IndexedDB) and load the base model and any imported classifier again.
+   * A new worker after a crash holds nothing: read the photos back (decoded again from IndexedDB;
+   * those of a deleted class kept while it can be undone) and load the base model and any imported
+   * classifier again.
    */
   const recover = useCallback(() => {
-    if (restoredRef.current) saveNow();
     setNotice({ kind: 'workerRestarted' });
     const interrupted = (current: TrainingView | null) => (current && isRunning(current.phase) ? { ...current, phase: 'error' as const } : current);
     setTraining(interrupted);
@@ -238,40 +263,22 @@ export function useTransfer(defaultClassName: (n: number) => string) {
     setAdding(null);
     setClassifier(null);
     setModel({ status: 'idle', progress: 0 });
-    worker.sendTransfer({ type: 'transfer/restoreProject' });
+    const classIds = [...classesRef.current.map((c) => c.id), ...(deletedRef.current ? [deletedRef.current.view.id] : [])];
+    worker.sendTransfer({ type: 'transfer/restoreProject', classIds });
     worker.sendTransfer({ type: 'transfer/loadModel', source: modelSource.current });
     if (importedFiles.current) worker.sendTransfer({ type: 'transfer/importModel', files: importedFiles.current });
-  }, [worker, saveNow]);
+  }, [worker]);
   useEffect(() => worker.subscribe({ onMessage, onCrash: recover }), [worker, onMessage, recover]);
   useEffect(() => {
-    worker.sendTransfer({ type: 'transfer/restoreProject' });
+    worker.sendTransfer({ type: 'transfer/restoreProject', classIds: saved ? saved.classes.map((c) => c.id) : null });
     worker.sendTransfer({ type: 'transfer/loadModel', source: modelSource.current });
-  }, [worker]);
-  // Save classes and settings with the project (after the saved one was read back, never before), at
-  // most every PROJECT_SAVE_DELAY_MS while they keep changing (a stream of images never postpones it),
-  // and at once when the page goes away.
-  const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useEffect(() => {
-    if (!restored || saveTimer.current) return;
-    saveTimer.current = setTimeout(() => {
-      saveTimer.current = null;
-      saveNow();
-    }, PROJECT_SAVE_DELAY_MS);
-  }, [restored, classes, head, saveNow]);
-  useEffect(() => {
-    const flush = () => {
-      if (!saveTimer.current) return;
-      clearTimeout(saveTimer.current);
-      saveTimer.current = null;
-      saveNow();
-    };
-    window.addEventListener('pagehide', flush);
-    return () => {
-      window.removeEventListener('pagehide', flush);
-      if (saveTimer.current) clearTimeout(saveTimer.current);
-      saveTimer.current = null;
-    };
-  }, [saveNow]);
+  }, [worker]); // eslint-disable-line react-hooks/exhaustive-deps
+  // Classes and settings are saved as they change, synchronously and before the change is painted
+  // (projectSettings.ts): what the page shows is what a reload brings back.
+  const classList = useMemo(() => JSON.stringify(classes.map((c) => [c.id, c.name])), [classes]);
+  useLayoutEffect(() => {
+    setSettingsRefused(!writeSettings({ classes: classesRef.current, head }));
+  }, [classList, head]);
 
   const addClass = useCallback(() => {
     setClasses((all) => (all.length >= MAX_CLASSES ? all : [...all, newClass(defaultClassName(all.length + 1))]));
@@ -345,14 +352,18 @@ export function useTransfer(defaultClassName: (n: number) => string) {
     modelSource.current = source;
     worker.sendTransfer({ type: 'transfer/loadModel', source });
   }, [worker]);
+  const retrySaves = useCallback(() => {
+    setRefusal((current) => current && { ...current, trained: false });
+    worker.sendTransfer({ type: 'transfer/retrySaves' });
+  }, [worker]);
   const loadModelFiles = useCallback((files: File[]) => loadModel({ kind: 'files', files }), [loadModel]);
   const loadModelUrl = useCallback((url: string) => loadModel({ kind: 'url', url }), [loadModel]);
 
   const actions = useMemo(
-    () => ({ addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, trainScratch, stop, predict, setHead, loadModelFiles, loadModelUrl, exportModel, importModel, exportDataset, dismissRejections: () => setRejections([]), dismissError: () => setError(null), dismissNotice: () => setNotice(null) }),
-    [addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, trainScratch, stop, predict, loadModelFiles, loadModelUrl, exportModel, importModel, exportDataset],
+    () => ({ addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, trainScratch, stop, predict, setHead, loadModelFiles, loadModelUrl, exportModel, importModel, exportDataset, retrySaves, dismissRejections: () => setRejections([]), dismissError: () => setError(null), dismissNotice: () => setNotice(null) }),
+    [addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, trainScratch, stop, predict, loadModelFiles, loadModelUrl, exportModel, importModel, exportDataset, retrySaves],
   );
-  return { state: { model, classes, rejections, adding, head, training, scratch, previous, evaluation, prediction, error, errorDetail, notice, deleted, classifier, exported, restored, dataset }, actions };
+  return { state: { model, classes, rejections, adding, head, training, scratch, previous, evaluation, prediction, error, errorDetail, notice, deleted, classifier, exported, restored, dataset, refusal, settingsRefused }, actions };
 }
 
 export type TransferController = ReturnType<typeof useTransfer>;

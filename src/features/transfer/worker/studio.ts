@@ -3,7 +3,7 @@
  * save and restore, export and import, explain). Its state lives in StudioBase (studioBase.ts).
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ClassRef, RestoredClass, TransferToWorker } from '../../../worker/protocol';
+import type { ClassRef, TransferToWorker } from '../../../worker/protocol';
 import { TRUNCATION_LAYER, type HeadConfig } from '../meta';
 import { combine, exportClassifier, importClassifier, ImportInvalid, metadataFor } from './classifierFile';
 import { buildDatasetZip, DATASET_ZIP_NAME, DatasetRefused, loadDataset } from './datasetZip';
@@ -15,6 +15,7 @@ import { buildTail, cutLayerFor, fineTune, predictImages } from './finetune';
 import { buildHead, Diverged, disposeModel, evaluateProbabilities, fitHead, predictProbabilities } from './head';
 import { loadBaseModel, ModelInvalid, type BaseModel } from './model';
 import { ModelFilesRefused } from './modelFiles';
+import { Persistence } from './persistence';
 import * as project from './projectStore';
 import { splitByClass } from './split';
 import { measureEmbed, measureRawPredict } from './measure';
@@ -27,12 +28,10 @@ import { EAGER_BATCH, StudioBase } from './studioBase';
 
 
 export class TransferStudio extends StudioBase {
-  /** images added here that the page has not yet listed in a saved class (image id → class id) */
-  private readonly unlisted = new Map<string, string>();
-  /** project records being written, one after another */
-  private projectWrites: Promise<void> = Promise.resolve();
-  /** the classes and settings of the page's last save */
-  private lastSaved: { classes: ClassRef[]; head: HeadConfig } | null = null;
+  /** saves photos as they are added, and reads them back (projectStore.ts's contract) */
+  private readonly persistence = new Persistence(this.post);
+  /** the browser refused to save the trained classifier (tried again with the photos) */
+  private trainedUnsaved = false;
   async handle(message: TransferToWorker): Promise<void> {
     switch (message.type) {
       case 'transfer/loadModel':
@@ -42,8 +41,7 @@ export class TransferStudio extends StudioBase {
         return this.addImages(message.classId, message.files);
       case 'transfer/removeImages':
         message.imageIds.forEach((id) => this.images.delete(id));
-        await project.deleteImages(message.imageIds).catch(() => undefined);
-        return;
+        return this.persistence.remove(message.imageIds);
       case 'transfer/train':
         return this.train(message.jobId, message.classes, message.head);
       case 'transfer/trainScratch':
@@ -53,10 +51,12 @@ export class TransferStudio extends StudioBase {
         return;
       case 'transfer/predict':
         return this.predict(message.requestId, message.file);
-      case 'transfer/saveProject':
-        return this.saveProject(message.classes, message.head);
       case 'transfer/restoreProject':
-        return this.restoreProject();
+        return this.restoreProject(message.classIds);
+      case 'transfer/retrySaves':
+        await this.persistence.retry();
+        if (this.trainedUnsaved && this.trained) await this.saveTrained();
+        return;
       case 'transfer/exportModel':
         return this.exportModel();
       case 'transfer/importModel':
@@ -113,33 +113,41 @@ export class TransferStudio extends StudioBase {
     return this.loading;
   }
 
+  /**
+   * Decodes each file and saves it (the next one decodes while the last is written); each photo is
+   * posted to the page once its save has committed, in the order given, so a photo shown is a
+   * photo saved (or one shown as not saved). Embedding starts at once, in batches.
+   */
   private async addImages(classId: string, files: File[]): Promise<void> {
     let done = 0;
     const added: string[] = [];
-    const saving: Promise<void>[] = [];
+    let shown: Promise<void> = Promise.resolve();
+    const progress = () => this.post({ type: 'transfer/addProgress', classId, done: ++done, total: files.length });
     for (const file of files) {
       try {
         const { rgb, thumbnail, jpeg } = await decodeImage(file);
         const imageId = crypto.randomUUID();
         this.images.set(imageId, { rgb });
-        // Written while the next image decodes; all are on disk before the project lists them.
-        saving.push(project.saveImage(imageId, { name: file.name, jpeg }).catch(() => undefined));
-        this.unlisted.set(imageId, classId);
-        if (this.unlisted.size % 10 === 0) await Promise.all(saving.splice(0)).then(() => this.saveAdded());
-        this.post({ type: 'transfer/imageAdded', classId, imageId, name: file.name, thumbnail });
+        const saving = this.persistence.save(imageId, classId, file.name, jpeg);
+        shown = shown.then(async () => {
+          const saved = await saving;
+          this.post({ type: 'transfer/imageAdded', classId, imageId, name: file.name, thumbnail, saved });
+          progress();
+        });
         added.push(imageId);
         if (added.length >= EAGER_BATCH) await this.embedEagerly(added.splice(0));
       } catch (error) {
         const code = error instanceof ImageRejected ? error.code : 'corrupt';
-        this.post({ type: 'transfer/imageRejected', classId, name: file.name, code });
+        shown = shown.then(() => {
+          this.post({ type: 'transfer/imageRejected', classId, name: file.name, code });
+          progress();
+        });
       }
-      this.post({ type: 'transfer/addProgress', classId, done: ++done, total: files.length });
     }
-    // The last images are queued for embedding at once, before the saves are awaited: a Train sent as
-    // soon as the page lists them then waits for this batch instead of embedding it again.
+    // The last images are queued for embedding at once: a Train sent as soon as the page lists
+    // them then waits for this batch instead of embedding it again.
     const tail = this.embedEagerly(added);
-    await Promise.all(saving);
-    await this.saveAdded();
+    await shown;
     await tail;
   }
 
@@ -173,8 +181,6 @@ export class TransferStudio extends StudioBase {
     const base = this.base ?? (await this.loading);
     if (!base) return this.post({ type: 'transfer/error', code: 'noModel', jobId });
     const job = (this.job = { id: jobId, stop: false });
-    // The settings trained with are kept at once (the page's own save may still be waiting on its timer).
-    void this.saveProject(classes, head);
     /** the classifier being trained; the one trained before stays until this one is done */
     let fresh: tf.LayersModel | null = null;
     try {
@@ -207,7 +213,7 @@ export class TransferStudio extends StudioBase {
       this.trained = trained;
       fresh = null;
       this.imported = null;
-      await this.saveTrained(classes, head);
+      await this.saveTrained();
       const timings = { embeddedImages, embedMs: embedDone - started, trainMs };
       this.post({ type: 'transfer/trainDone', run: 'transfer', jobId, phase: stopped ? 'stopped' : 'done', evaluation, elapsedMs: performance.now() - started, timings, fineTunedBlocks: trained.cut === TRUNCATION_LAYER ? 0 : head.fineTuneBlocks });
     } catch (error) {
@@ -262,71 +268,41 @@ export class TransferStudio extends StudioBase {
     }
   }
 
-  /**
-   * The record to save: the page's classes, plus images this worker has added to a class that the
-   * page has not listed yet (its save may be on the way, or lost to a reload).
-   */
-  private record(classes: ClassRef[], head: HeadConfig): project.ProjectRecord {
-    const merged = classes.map((c) => {
-      const listed = new Set(c.imageIds);
-      listed.forEach((id) => this.unlisted.delete(id));
-      const added = [...this.unlisted].filter(([id, classId]) => classId === c.id && this.images.has(id)).map(([id]) => id);
-      return added.length ? { ...c, imageIds: [...c.imageIds, ...added] } : c;
-    });
-    this.lastSaved = { classes, head };
-    return { classes: merged, head, trainedLabels: this.trained?.labels ?? null, trainedCut: this.trained?.cut, trainedConfig: this.trained?.config };
-  }
-
-  /** Saves in the order asked (each record is made when asked): a slower earlier write never lands over a later one. */
-  private saveProject(classes: ClassRef[], head: HeadConfig): Promise<void> {
-    const record = this.record(classes, head);
-    this.projectWrites = this.projectWrites.then(() => project.saveProject(record)).catch(() => undefined);
-    return this.projectWrites;
-  }
-
-  /** Saves the last record again with the images added since (every few images and at the end of a batch). */
-  private async saveAdded(): Promise<void> {
-    if (this.lastSaved) await this.saveProject(this.lastSaved.classes, this.lastSaved.head);
-  }
-
-  private async saveTrained(classes: ClassRef[], head: HeadConfig): Promise<void> {
+  /** Saves the trained classifier; a refusal (storage full) is said, and it still works in this session. */
+  private async saveTrained(): Promise<void> {
+    const { tail, labels, cut, config } = this.trained!;
     try {
-      await this.trained!.tail.save(project.HEAD_URL);
-      await project.saveProject(this.record(classes, head));
-    } catch {
-      // Saving is a convenience: the trained classifier still works in this session.
+      await project.saveTrained(tail, { labels, cut, config });
+      this.trainedUnsaved = false;
+    } catch (error) {
+      this.trainedUnsaved = true;
+      const refused = project.refusal(error);
+      this.post({ type: 'transfer/storageRefused', what: 'trained', code: refused.code, imageIds: [], detail: refused.message });
     }
   }
 
-  /** Reads the saved project back: images (decoded again), classes, settings, the trained head. */
-  private async restoreProject(): Promise<void> {
-    const saved = await project.loadProject().catch(() => undefined);
-    if (!saved) return this.post({ type: 'transfer/projectRestored', classes: [], head: null, trainedLabels: null });
-    // Images of classes deleted (and not undone) in an earlier session go now.
-    await project.pruneImages(new Set(saved.classes.flatMap((c) => c.imageIds))).catch(() => undefined);
-    const classes: RestoredClass[] = [];
-    for (const stored of saved.classes) {
-      const images: RestoredClass['images'] = [];
-      for (const id of stored.imageIds) {
-        const record = await project.loadImage(id).catch(() => undefined);
-        if (!record) continue;
-        const { rgb, thumbnail } = await decodeImage(record.jpeg);
-        this.images.set(id, { rgb });
-        images.push({ id, name: record.name, thumbnail });
-      }
-      classes.push({ id: stored.id, name: stored.name, images });
-    }
+  /** Reads the saved project back: the photos (decoded again) and the trained head. */
+  private async restoreProject(classIds: string[] | null): Promise<void> {
+    const { images, legacy } = await this.persistence.restore(classIds, this.images);
+    const saved = await project.loadTrained().catch(() => undefined);
     let trainedLabels: string[] | null = null;
-    if (saved.trainedLabels) {
+    if (saved && !this.trained) {
       try {
         const tail = await tf.loadLayersModel(project.HEAD_URL);
-        this.trained = { tail, cut: saved.trainedCut ?? TRUNCATION_LAYER, labels: saved.trainedLabels, config: saved.trainedConfig ?? saved.head };
-        trainedLabels = saved.trainedLabels;
+        // Weights saved without their record (a reload between the two writes) do not match it: left unused.
+        if (tail.outputs[0].shape.at(-1) !== saved.labels.length) {
+          disposeModel(tail);
+          throw new Error('trained head and its record disagree');
+        }
+        this.trained = { tail, cut: saved.cut, labels: saved.labels, config: saved.config };
+        trainedLabels = saved.labels;
       } catch {
         trainedLabels = null;
       }
+    } else if (this.trained) {
+      trainedLabels = this.trained.labels;
     }
-    this.post({ type: 'transfer/projectRestored', classes, head: saved.head, trainedLabels });
+    this.post({ type: 'transfer/projectRestored', images, legacy, trainedLabels });
   }
 
   /**
