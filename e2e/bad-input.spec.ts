@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
 import { damagedImages, dropFiles, expectProject, loadProject, notImages, photoFixture, withExifOrientation, type Project } from './badInput';
-import { expect, test } from './offline';
+import { CPU_THROTTLE, expect, test } from './offline';
 import { imagesOf, openStudio } from './studio';
 
 test.setTimeout(180_000);
@@ -60,6 +60,12 @@ test('the refusal messages are translated (?lang=zh-CN)', async ({ page }) => {
   await expect(cards.nth(0).locator('.thumbnails img')).toHaveCount(2);
 });
 
+/**
+ * The page never froze: no main-thread task this long (several times the longest measured here,
+ * 0–230 ms; scaled with E2E_CPU_THROTTLE). How long tasks are is a benchmark figure, not a verdict.
+ */
+const FROZEN_MS = 1000 * CPU_THROTTLE;
+
 test('a 6000 × 6000 image is accepted and scaled down in the worker; the page does not freeze', async ({ page }) => {
   await openStudio(page, '');
   await loadProject(page, PROJECT);
@@ -90,7 +96,7 @@ test('a 6000 × 6000 image is accepted and scaled down in the worker; the page d
   const seconds = (Date.now() - started) / 1000;
   const longest = await watch.longest();
   test.info().annotations.push({ type: '6000² image: seconds to its thumbnail', description: seconds.toFixed(1) }, { type: 'longest main-thread task (ms)', description: longest.toFixed(0) });
-  expect(longest).toBeLessThan(500);
+  expect(longest).toBeLessThan(FROZEN_MS);
   // The page holds a 96² thumbnail, the centre of the image: the red square.
   const thumbnail = card.locator('.thumbnails img').last();
   await expect(thumbnail).toHaveAttribute('alt', 'huge.jpg');
@@ -175,7 +181,7 @@ test('1,000 images in one drop all arrive as thumbnails while the page stays usa
   const seconds = (Date.now() - started) / 1000;
   const longest = await watch.longest();
   test.info().annotations.push({ type: '1,000 images: seconds until all thumbnails are shown', description: seconds.toFixed(1) }, { type: 'longest main-thread task (ms)', description: longest.toFixed(0) });
-  expect(longest).toBeLessThan(500);
+  expect(longest).toBeLessThan(FROZEN_MS);
   await expect(page.getByTestId('rejections')).toHaveCount(0);
   await expect(cards.nth(0).locator('progress.add-progress')).toHaveCount(0);
   // Thumbnails only: every image on the page is at most 96 px.
