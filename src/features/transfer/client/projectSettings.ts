@@ -76,8 +76,8 @@ export function withRestoredImages<I extends { id: string }>(
   toView: (image: RestoredImage) => I,
   defaultName: (n: number) => string,
 ): ClassLike<I>[] {
-  const byClass = new Map<string, I[]>();
-  for (const image of restored) byClass.set(image.classId, [...(byClass.get(image.classId) ?? []), toView(image)]);
+  const byClass = new Map<string, RestoredImage[]>();
+  for (const image of restored) byClass.set(image.classId, [...(byClass.get(image.classId) ?? []), image]);
   const base: ClassLike<I>[] = legacy
     ? [...legacy.classes.map((c) => ({ ...c, images: [] as I[] })), ...classes.filter((c) => c.images.length > 0 && !legacy.classes.some((l) => l.id === c.id))]
     : classes;
@@ -85,7 +85,10 @@ export function withRestoredImages<I extends { id: string }>(
   const orphans = [...byClass.keys()].filter((id) => !known.has(id)).map((id, k) => ({ id, name: defaultName(base.length + k + 1), images: [] as I[] }));
   return [...base, ...orphans].map((c) => {
     const saved = byClass.get(c.id) ?? [];
+    if (saved.length === 0) return c;
+    // Photos already shown keep their view (and thumbnail URL); the others get one.
+    const shown = new Map(c.images.map((image) => [image.id, image]));
     const savedIds = new Set(saved.map((image) => image.id));
-    return { ...c, images: [...saved, ...c.images.filter((image) => !savedIds.has(image.id))] };
+    return { ...c, images: [...saved.map((image) => shown.get(image.id) ?? toView(image)), ...c.images.filter((image) => !savedIds.has(image.id))] };
   });
 }

@@ -107,6 +107,12 @@ const isRunning = (phase: TrainPhase) => phase === 'embedding' || phase === 'tra
 const newClass = (name: string): ClassView => ({ id: crypto.randomUUID(), name, images: [] });
 const restoredView = (image: RestoredImage): ImageView => ({ id: image.id, name: image.name, url: URL.createObjectURL(image.thumbnail), saved: true });
 
+/** The classes with these photos marked saved or not (classes without them unchanged, for the memoised cards). */
+function markSaved(classes: ClassView[], imageIds: string[], saved: boolean): ClassView[] {
+  const marked = new Set(imageIds);
+  return classes.map((c) => (c.images.some((image) => marked.has(image.id)) ? { ...c, images: c.images.map((image) => (marked.has(image.id) ? { ...image, saved } : image)) } : c));
+}
+
 /** The browser's last refusal to save (storage full or another failure), and whether it was the trained classifier. */
 export interface StorageRefusal {
   code: StorageCode;
@@ -211,15 +217,10 @@ export function useTransfer(defaultClassName: (n: number) => string) {
         return setRestored(true);
       case 'transfer/storageRefused':
         console.warn(`storage refused (${message.code}): ${message.detail}`);
-        if (message.what === 'images') {
-          const refused = new Set(message.imageIds);
-          setClasses((all) => all.map((c) => (c.images.some((image) => refused.has(image.id)) ? { ...c, images: c.images.map((image) => (refused.has(image.id) ? { ...image, saved: false } : image)) } : c)));
-        }
+        if (message.what === 'images') setClasses((all) => markSaved(all, message.imageIds, false));
         return setRefusal((current) => ({ code: message.code, trained: message.what === 'trained' || (current?.trained ?? false) }));
-      case 'transfer/imagesSaved': {
-        const done = new Set(message.imageIds);
-        return setClasses((all) => all.map((c) => (c.images.some((image) => done.has(image.id)) ? { ...c, images: c.images.map((image) => (done.has(image.id) ? { ...image, saved: true } : image)) } : c)));
-      }
+      case 'transfer/imagesSaved':
+        return setClasses((all) => markSaved(all, message.imageIds, true));
       case 'transfer/modelExported':
         return setExported((previous) => {
           previous?.forEach((file) => URL.revokeObjectURL(file.url));
