@@ -44,6 +44,9 @@ export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'scripts/**/*.test.ts'],
     environment: 'node',
+    // Files run in forked workers, Vitest's default of cores − 1 at a time: one at a time on CI's 2
+    // cores (two at once were slower there, and doubled the slowest files' times). Tests that train
+    // on the real MobileNet set their own, longer timeouts.
     testTimeout: 30_000,
   },
 });

@@ -1,11 +1,13 @@
 /**
- * For tests in Node: the real MobileNet from ../shared/models, and a real photo from
- * ../shared/images as 224² RGB (a minimal PNG decoder: 8-bit RGB/RGBA, not interlaced).
+ * For tests in Node: the real MobileNet from ../shared/models, a real photo from ../shared/images
+ * as 224² RGB (a minimal PNG decoder: 8-bit RGB/RGBA, not interlaced), and seeded synthetic
+ * images of two kinds that any classifier can learn to tell apart.
  */
 import * as tf from '@tensorflow/tfjs';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { inflateSync } from 'node:zlib';
+import { mulberry32 } from '../../../engine/random';
 import { IMAGE_SIZE } from '../meta';
 
 export const MODEL_DIR = resolve('../shared/models/mobilenet_v1_0.25_224');
@@ -73,4 +75,19 @@ export function loadPhoto(path = PHOTO): Uint8Array {
     }
   }
   return out;
+}
+
+/** 224² RGB images of two kinds (0: reddish, 1: bluish; both with horizontal stripes), with seeded noise. */
+export function twoKindImages(count: number, kind: 0 | 1, seed: number): Uint8Array[] {
+  const rng = mulberry32(seed);
+  return Array.from({ length: count }, () => {
+    const rgb = new Uint8Array(IMAGE_SIZE * IMAGE_SIZE * 3);
+    for (let p = 0; p < rgb.length; p += 3) {
+      const stripe = Math.floor(p / 3 / IMAGE_SIZE) % 32 < 8 ? 60 : 0;
+      rgb[p] = (kind === 0 ? 180 : 30) + rng() * 60 + stripe;
+      rgb[p + 1] = 90 + rng() * 60;
+      rgb[p + 2] = (kind === 0 ? 30 : 180) + rng() * 60 - stripe / 2;
+    }
+    return rgb;
+  });
 }
