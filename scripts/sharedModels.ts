@@ -17,6 +17,7 @@ import { createReadStream, realpathSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Plugin } from 'vite';
+import { BASES } from '../src/features/transfer/bases.ts';
 import { HOSTED_MOBILENET_URL, LOCAL_MOBILENET_PATH } from '../src/features/transfer/meta.ts';
 
 /** URL path segment under the app's base where models are served (and where public/models lives). */
@@ -69,6 +70,16 @@ export function computeDefaultModelUrl(sharedDir: string | null, publicDir: stri
   if (sharedDir && isFile(path.join(sharedDir, MOBILENET_IN_MODELS_DIR))) return LOCAL_MOBILENET_PATH;
   if (publicDir && isFile(path.join(publicDir, LOCAL_MOBILENET_PATH))) return LOCAL_MOBILENET_PATH;
   return HOSTED_MOBILENET_URL;
+}
+
+/**
+ * The registry's bases (their folders, bases.ts) that this build serves itself: found in the shared
+ * folder or in `<publicDir>/models/`. The others load from their hosted copy.
+ */
+export function localBaseFolders(sharedDir: string | null, publicDir: string | null): string[] {
+  return Object.values(BASES)
+    .map((spec) => spec.folder)
+    .filter((folder) => (sharedDir && isFile(path.join(sharedDir, folder, 'model.json'))) || (publicDir && isFile(path.join(publicDir, MODELS_URL_SEGMENT, folder, 'model.json'))));
 }
 
 function contentTypeFor(file: string): string {
@@ -194,7 +205,8 @@ export function sharedModels(options: SharedModelsOptions = {}): Plugin {
         const publicDir = userConfig.publicDir === false ? null : path.resolve(root, userConfig.publicDir ?? 'public');
         sharedDir = locateSharedModels(root, options.env ?? process.env, options.dir);
         defaultUrl = computeDefaultModelUrl(sharedDir, publicDir);
-        return { define: { 'import.meta.env.VITE_DEFAULT_MODEL_URL': JSON.stringify(defaultUrl) } };
+        const local = localBaseFolders(sharedDir, publicDir).join(',');
+        return { define: { 'import.meta.env.VITE_DEFAULT_MODEL_URL': JSON.stringify(defaultUrl), 'import.meta.env.VITE_LOCAL_MODELS': JSON.stringify(local) } };
       },
     },
     configureServer(server) {

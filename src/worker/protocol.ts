@@ -7,6 +7,7 @@ import type { ProblemKind } from '../engine/datasets';
 import type { GradCheckResult } from '../engine/gradcheck';
 import type { BackendChoice, PlaygroundConfig } from '../features/playground/meta';
 import type { Augmentation, HeadConfig } from '../features/transfer/meta';
+import type { BaseId } from '../features/transfer/bases';
 import type { EmbeddingMapResult } from '../features/transfer/embeddingMap';
 import type { HeadCells, LayerCell, LayerMaps } from '../features/transfer/layerMapsMeta';
 import type { RunPosition } from '../features/playground/url';
@@ -178,7 +179,8 @@ export interface Evaluation {
 }
 
 export type TransferToWorker =
-  | { type: 'transfer/loadModel'; source: ModelSource }
+  /** loads `base` (bases.ts) from `source`; the images stay, their embeddings and a head trained on another base go */
+  | { type: 'transfer/loadModel'; source: ModelSource; base: BaseId }
   | { type: 'transfer/addImages'; classId: string; files: File[] }
   | { type: 'transfer/removeImages'; imageIds: string[] }
   | { type: 'transfer/train'; jobId: number; classes: ClassRef[]; head: HeadConfig }
@@ -191,7 +193,7 @@ export type TransferToWorker =
    * classes (and one deleted but still undoable); photos of other classes are pruned. Null when
    * the page has no saved class list: nothing is pruned (see projectStore.ts's contract).
    */
-  | { type: 'transfer/restoreProject'; classIds: string[] | null }
+  | { type: 'transfer/restoreProject'; classIds: string[] | null; base: BaseId }
   /** tries again to save the photos the browser refused (storage full) */
   | { type: 'transfer/retrySaves' }
   /** the trained classifier as one tfjs model (base + head) with a metadata file */
@@ -219,7 +221,7 @@ export type LayerMapsReply =
   /** ms: the forward pass and the maps, in the worker (decoding excluded) */
   | { type: 'transfer/layerMapsReady'; requestId: number; layers: LayerMaps[]; head: HeadCells | null; ms: number }
   | { type: 'transfer/layerCellReady'; requestId: number; cell: LayerCell }
-  | { type: 'transfer/layerFailed'; requestId: number; code: 'noModel' | 'noImage' | 'failed'; detail?: string };
+  | { type: 'transfer/layerFailed'; requestId: number; code: 'noModel' | 'noImage' | 'unsupportedBase' | 'failed'; detail?: string };
 
 /** `count` augmented versions of one stored image (seeded), as small JPEGs: the augmentation panel's preview. */
 export interface AugmentPreviewRequest {
@@ -300,7 +302,7 @@ export interface LegacyProjectView {
 export type StorageCode = 'quota' | 'failed';
 
 export type TransferFromWorker =
-  | { type: 'transfer/modelStatus'; status: ModelStatus; progress: number; from?: 'cache' | 'url' | 'files'; numerics?: NumericsSummary; code?: TransferErrorCode; detail?: string }
+  | { type: 'transfer/modelStatus'; status: ModelStatus; progress: number; /** the base loading, loaded or in use */ base?: BaseId; from?: 'cache' | 'url' | 'files'; numerics?: NumericsSummary; code?: TransferErrorCode; detail?: string }
   /** a backend passed over: its float precision (at start-up) or its model outputs (vs cpu) were off */
   | { type: 'transfer/backendRejected'; backend: BackendName; reason: 'precision' | 'mismatch'; detail: string; now: string }
   /** a photo, posted once its save has committed (`saved`), or marked not saved when the browser refused it */
@@ -329,7 +331,8 @@ export type TransferFromWorker =
   | { type: 'transfer/trainDone'; run: TrainRun; jobId: number; phase: 'done' | 'stopped'; evaluation: Evaluation; elapsedMs: number; timings: TrainTimings; fineTunedBlocks: number }
   | { type: 'transfer/rawPredictMeasured'; imagesPerSec: number; backend: string; /** the studio's embedImages on its loaded images (up to batches × 16) */ embedImagesPerSec: number }
   | { type: 'transfer/prediction'; requestId: number; probabilities: Float32Array; labels: string[] }
-  | { type: 'transfer/projectRestored'; images: RestoredImage[]; legacy: LegacyProjectView | null; trainedLabels: string[] | null }
+  /** `otherBase`: the saved classifier was trained on this other base, so it was not used */
+  | { type: 'transfer/projectRestored'; images: RestoredImage[]; legacy: LegacyProjectView | null; trainedLabels: string[] | null; otherBase: BaseId | null }
   | { type: 'transfer/modelExported'; files: { name: string; blob: Blob }[] }
   | { type: 'transfer/modelImported'; labels: string[] }
   /** the dataset zip; `images` in it, `skipped` listed but missing from the project store */

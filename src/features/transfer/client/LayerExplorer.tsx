@@ -203,7 +203,7 @@ function ExplorerBody({ classes, prediction, modelStatus }: Props) {
       </div>
       <p className="layer-status" aria-live="polite">
         {maps.status === 'working' && t('explain.layers.working')}
-        {maps.status === 'error' && <span role="alert">{t(`explain.layers.error.${maps.code}`)}</span>}
+        {maps.status === 'error' && <span role="alert" data-testid="layer-error" data-code={maps.code}>{t(`explain.layers.error.${maps.code}`, { detail: maps.detail ?? '' })}</span>}
         {maps.status === 'done' && (
           <span data-testid="layer-explorer-ms" data-ms={maps.ms.toFixed(1)}>{t('explain.layers.time', { layers: maps.layers.length, ms: Math.round(maps.ms) })}</span>
         )}

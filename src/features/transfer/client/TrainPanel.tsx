@@ -1,10 +1,13 @@
 /** Head settings (with presets), Train / Stop, and progress with elapsed time and ETA. */
 import { useI18n } from '../../../i18n/I18nProvider';
 import { HEAD_PRESETS, MOBILENET_BLOCKS, OPTIMIZERS, POOLINGS, type HeadConfig, type HeadPreset, type Pooling } from '../meta';
+import type { BaseSpec } from '../bases';
 import type { TrainingView } from './useTransfer';
 
 interface Props {
   head: HeadConfig;
+  /** the base in use: fine-tuning follows MobileNet v1's blocks only, for now */
+  base?: BaseSpec;
   training: TrainingView | null;
   canTrain: boolean;
   /** why training cannot start (empty class, bad names), shown beside Train */
@@ -37,7 +40,7 @@ function estimateRemainingMs(training: TrainingView): number | null {
   return perEpoch * (training.epochs - training.epoch);
 }
 
-export function TrainPanel({ head, training, canTrain, blockedReason, onHead, onTrain, onStop }: Props) {
+export function TrainPanel({ head, base, training, canTrain, blockedReason, onHead, onTrain, onStop }: Props) {
   const { t } = useI18n();
   const running = training !== null && (training.phase === 'embedding' || training.phase === 'training' || training.phase === 'fineTuning');
   const set = (patch: Partial<HeadConfig>) => onHead({ ...head, ...patch });
@@ -73,6 +76,9 @@ export function TrainPanel({ head, training, canTrain, blockedReason, onHead, on
       <fieldset className="fine-tune-settings">
         <legend>{t('transfer.fineTune.title')}</legend>
         <p className="hint">{t('transfer.fineTune.hint')}</p>
+        {base && base.family !== 'mobilenet_v1' && head.fineTuneBlocks > 0 && (
+          <p className="notice" role="status" data-testid="fine-tune-unsupported">{t('transfer.base.noFineTune', { name: base.label })}</p>
+        )}
         <div className="head-settings">
           <NumberField label={t('transfer.fineTune.blocks')} value={head.fineTuneBlocks} min={0} max={MOBILENET_BLOCKS} step={1} onChange={(fineTuneBlocks) => set({ fineTuneBlocks })} testId="fine-tune-blocks" />
           {head.fineTuneBlocks > 0 && (

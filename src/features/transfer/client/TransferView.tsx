@@ -5,6 +5,7 @@
 import { useCallback, useMemo } from 'react';
 import { useI18n } from '../../../i18n/I18nProvider';
 import { usePublishStudioFacts } from '../../classroom/client/ClassroomProvider';
+import { BASES } from '../bases';
 import { MAX_CLASSES, MIN_CLASSES } from '../meta';
 import { AugmentationPanel } from './AugmentationPanel';
 import { ClassCard } from './ClassCard';
@@ -50,7 +51,7 @@ export function TransferView() {
   const running = [training, state.scratch].some((run) => run !== null && (run.phase === 'embedding' || run.phase === 'training' || run.phase === 'fineTuning'));
   return (
     <main className="transfer">
-      <ModelPanel model={state.model} onFiles={actions.loadModelFiles} onUrl={actions.loadModelUrl} />
+      <ModelPanel model={state.model} base={state.base} trainedOnBase={state.classifier !== null && state.classifier.source !== 'imported'} busy={running} onBase={actions.chooseBase} onFiles={actions.loadModelFiles} onUrl={actions.loadModelUrl} />
       <div className="notices" aria-live="polite">
         {rejections.length > 0 && (
           <div className="notice notice-error" role="alert" data-testid="rejections">
@@ -76,6 +77,11 @@ export function TransferView() {
           <div className="notice notice-error" role="alert" data-testid="transfer-error">
             {t(`transfer.error.${state.error}`, { detail: state.errorDetail ?? '' })}
             <button type="button" onClick={actions.dismissError}>{t('notice.dismiss')}</button>
+          </div>
+        )}
+        {state.otherBase && (
+          <div className="notice" role="status" data-testid="base-mismatch">
+            {t('transfer.base.otherBase', { saved: BASES[state.otherBase].label, current: BASES[state.base].label })}
           </div>
         )}
         {state.deleted && (
@@ -105,9 +111,9 @@ export function TransferView() {
         </div>
         <button type="button" onClick={actions.addClass} disabled={classes.length >= MAX_CLASSES} data-testid="add-class">{t('transfer.classes.add')}</button>
       </section>
-      <TrainPanel head={state.head} training={training} canTrain={canTrain && !running} blockedReason={blockedReason} onHead={actions.setHead} onTrain={actions.train} onStop={actions.stop} />
+      <TrainPanel head={state.head} base={BASES[state.base]} training={training} canTrain={canTrain && !running} blockedReason={blockedReason} onHead={actions.setHead} onTrain={actions.train} onStop={actions.stop} />
       <AugmentationPanel head={state.head} classes={classes} onHead={actions.setHead} />
-      <ShowCode head={state.head} classNames={codeNames} imagesPerClass={codeCounts} />
+      <ShowCode head={state.head} classNames={codeNames} imagesPerClass={codeCounts} base={BASES[state.base]} />
       <CurvesPanel transfer={training} scratch={state.scratch} previous={state.previous} plannedEpochs={state.head.epochs + (state.head.fineTuneBlocks > 0 ? state.head.fineTuneEpochs : 0)} />
       {evaluation && <EvaluationPanel evaluation={evaluation.evaluation} classNames={evaluation.classNames} classes={classes} />}
       <EmbeddingMap classes={classes} modelStatus={state.model.status} training={training} classifierSource={state.classifier?.source} />

@@ -13,9 +13,14 @@ describe('saved classes and settings', () => {
   it('round-trip, with the settings normalised (missing ones get defaults)', () => {
     const storage = storageWith(null);
     expect(writeSettings({ classes: [{ id: 'a', name: 'cat' }], head: { ...DEFAULT_HEAD, epochs: 12 } }, storage)).toBe(true);
-    expect(readSettings(storage)).toEqual({ classes: [{ id: 'a', name: 'cat' }], head: { ...DEFAULT_HEAD, epochs: 12 } });
+    expect(readSettings(storage)).toEqual({ classes: [{ id: 'a', name: 'cat' }], head: { ...DEFAULT_HEAD, epochs: 12 }, base: 'mobilenet_v1_0.25' });
+    writeSettings({ classes: [], head: DEFAULT_HEAD, base: 'mobilenet_v2_0.35' }, storage);
+    expect(readSettings(storage)!.base).toBe('mobilenet_v2_0.35');
     const partial = storageWith(JSON.stringify({ version: 2, classes: [{ id: 'b', name: 'dog' }], head: { epochs: 3 } }));
     expect(readSettings(partial)!.head).toEqual({ ...DEFAULT_HEAD, epochs: 3 });
+    // Saved before there was a choice of base (or an unknown one): MobileNet v1 0.25.
+    expect(readSettings(partial)!.base).toBe('mobilenet_v1_0.25');
+    expect(readSettings(storageWith(JSON.stringify({ version: 2, classes: [], base: 'resnet' })))!.base).toBe('mobilenet_v1_0.25');
   });
 
   it('ignore what is not theirs: no record, bad JSON, another version, malformed classes', () => {

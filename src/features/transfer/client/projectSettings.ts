@@ -6,6 +6,7 @@
  * classes.
  */
 import type { LegacyProjectView, RestoredImage } from '../../../worker/protocol';
+import { isBaseId, LEGACY_BASE, type BaseId } from '../bases';
 import { normalizeHead, type HeadConfig } from '../meta';
 
 export const SETTINGS_KEY = 'neural-playground/studio-project';
@@ -19,6 +20,8 @@ export interface SavedClass {
 export interface SavedSettings {
   classes: SavedClass[];
   head: HeadConfig;
+  /** the base model (bases.ts); projects saved before there was a choice used MobileNet v1 0.25 */
+  base: BaseId;
 }
 
 /** localStorage, or null where it is not available (some private modes, a sandboxed frame). */
@@ -35,22 +38,22 @@ export function readSettings(storage: Storage | null = pageStorage()): SavedSett
   try {
     const raw = storage?.getItem(SETTINGS_KEY);
     if (!raw) return null;
-    const parsed = JSON.parse(raw) as { version?: unknown; classes?: unknown; head?: unknown };
+    const parsed = JSON.parse(raw) as { version?: unknown; classes?: unknown; head?: unknown; base?: unknown };
     if (parsed.version !== VERSION || !Array.isArray(parsed.classes)) return null;
     const classes = parsed.classes.filter((c): c is SavedClass => typeof c?.id === 'string' && c.id !== '' && typeof c?.name === 'string');
     const head = normalizeHead(typeof parsed.head === 'object' && parsed.head !== null ? (parsed.head as Partial<HeadConfig>) : {});
-    return { classes, head };
+    return { classes, head, base: isBaseId(parsed.base) ? parsed.base : LEGACY_BASE };
   } catch {
     return null;
   }
 }
 
-/** Writes the classes and settings at once; false when the browser refused (storage full, or none). */
-export function writeSettings(settings: SavedSettings, storage: Storage | null = pageStorage()): boolean {
+/** Writes the classes and settings at once (the base: MobileNet v1 0.25 when not given); false when the browser refused (storage full, or none). */
+export function writeSettings(settings: Omit<SavedSettings, 'base'> & { base?: BaseId }, storage: Storage | null = pageStorage()): boolean {
   if (!storage) return false;
   try {
     const classes = settings.classes.map(({ id, name }) => ({ id, name }));
-    storage.setItem(SETTINGS_KEY, JSON.stringify({ version: VERSION, classes, head: settings.head }));
+    storage.setItem(SETTINGS_KEY, JSON.stringify({ version: VERSION, classes, head: settings.head, base: settings.base ?? LEGACY_BASE }));
     return true;
   } catch {
     return false;

@@ -18,7 +18,7 @@ export type LayerMapsState =
   | { status: 'idle' }
   | { status: 'working'; key: string }
   | { status: 'done'; key: string; layers: LayerMaps[]; head: HeadCells | null; ms: number }
-  | { status: 'error'; key: string; code: 'noModel' | 'noImage' | 'failed' };
+  | { status: 'error'; key: string; code: 'noModel' | 'noImage' | 'unsupportedBase' | 'failed'; detail?: string };
 
 export type CellState = { status: 'idle' } | { status: 'working' } | { status: 'done'; cell: LayerCell } | { status: 'error' };
 
@@ -40,7 +40,7 @@ export function useLayerExplorer() {
       } else if (message.type === 'transfer/layerCellReady') {
         setCell({ status: 'done', cell: message.cell });
       } else if (forMaps) {
-        setMaps({ status: 'error', key: mapsRequest.current!.key, code: message.code });
+        setMaps({ status: 'error', key: mapsRequest.current!.key, code: message.code, detail: message.detail });
       } else {
         setCell({ status: 'error' });
       }

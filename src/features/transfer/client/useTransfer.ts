@@ -6,7 +6,8 @@ import { startTransition, useCallback, useEffect, useLayoutEffect, useMemo, useR
 import { useWorker } from '../../../client/WorkerProvider';
 import type { EpochLogs, Evaluation, FromWorker, ImageRejection, ModelSource, ModelStatus, RestoredImage, StorageCode, TrainPhase, TrainTimings, TransferErrorCode, NumericsSummary } from '../../../worker/protocol';
 import { augmentsFineTuning, DEFAULT_HEAD, isIdentityAugmentation, MAX_CLASSES, normalizeHead, type HeadConfig } from '../meta';
-import { resolveDefaultModelUrl } from './defaultModelUrl';
+import { baseSpec, DEFAULT_BASE, type BaseId } from '../bases';
+import { resolveBaseUrl } from './defaultModelUrl';
 import { readSettings, withRestoredImages, writeSettings } from './projectSettings';
 
 export interface ImageView {
@@ -136,7 +137,13 @@ export function useTransfer(defaultClassName: (n: number) => string) {
   const deletedRef = useRef<{ view: ClassView; index: number } | null>(null);
   /** the classes and settings saved by the last session (read once) */
   const [saved] = useState(readSettings);
-  const [model, setModel] = useState<{ status: ModelStatus; progress: number; from?: string; code?: TransferErrorCode; detail?: string; numerics?: NumericsSummary }>({ status: 'idle', progress: 0 });
+  const [model, setModel] = useState<{ status: ModelStatus; progress: number; from?: string; code?: TransferErrorCode; detail?: string; numerics?: NumericsSummary; base?: BaseId }>({ status: 'idle', progress: 0 });
+  /** the base model chosen (the one loading or loaded; a base that fails to load leaves the previous one in use) */
+  const [base, setBase] = useState<BaseId>(() => saved?.base ?? DEFAULT_BASE);
+  const baseRef = useRef(base);
+  baseRef.current = base;
+  /** the saved classifier was trained on another base than the one in use */
+  const [otherBase, setOtherBase] = useState<BaseId | null>(null);
   const [classes, setClasses] = useState<ClassView[]>(() =>
     saved && saved.classes.length > 0 ? saved.classes.map((c) => ({ ...c, images: [] })) : [newClass(defaultClassName(1)), newClass(defaultClassName(2))],
   );
@@ -178,13 +185,14 @@ export function useTransfer(defaultClassName: (n: number) => string) {
   defaultNameRef.current = defaultClassName;
 
   /** what a new worker needs to load again after a crash */
-  const modelSource = useRef<ModelSource>({ kind: 'auto', defaultUrl: resolveDefaultModelUrl() });
+  const modelSource = useRef<ModelSource>({ kind: 'auto', defaultUrl: resolveBaseUrl(baseSpec(base)) });
   const importedFiles = useRef<File[] | null>(null);
 
   const onMessage = useCallback((message: FromWorker) => {
     switch (message.type) {
       case 'transfer/modelStatus':
-        return setModel({ status: message.status, progress: message.progress, from: message.from, code: message.code, detail: message.detail, numerics: message.numerics });
+        if (message.status === 'ready' && message.base) setBase(message.base);
+        return setModel({ status: message.status, progress: message.progress, from: message.from, code: message.code, detail: message.detail, numerics: message.numerics, base: message.base });
       case 'transfer/backendRejected':
         return setNotice({ kind: 'backendRejected', backend: message.backend, now: message.now, reason: message.reason, detail: message.detail });
       case 'transfer/imageAdded': {
@@ -214,6 +222,7 @@ export function useTransfer(defaultClassName: (n: number) => string) {
         setClasses((all) => withRestoredImages(all, message.images, message.legacy, restoredView, defaultNameRef.current));
         if (message.legacy) setHead(normalizeHead(message.legacy.head));
         if (message.trainedLabels) setClassifier({ labels: message.trainedLabels, source: 'restored' });
+        setOtherBase(message.otherBase);
         return setRestored(true);
       case 'transfer/storageRefused':
         console.warn(`storage refused (${message.code}): ${message.detail}`);
@@ -265,21 +274,21 @@ export function useTransfer(defaultClassName: (n: number) => string) {
     setClassifier(null);
     setModel({ status: 'idle', progress: 0 });
     const classIds = [...classesRef.current.map((c) => c.id), ...(deletedRef.current ? [deletedRef.current.view.id] : [])];
-    worker.sendTransfer({ type: 'transfer/restoreProject', classIds });
-    worker.sendTransfer({ type: 'transfer/loadModel', source: modelSource.current });
+    worker.sendTransfer({ type: 'transfer/restoreProject', classIds, base: baseRef.current });
+    worker.sendTransfer({ type: 'transfer/loadModel', source: modelSource.current, base: baseRef.current });
     if (importedFiles.current) worker.sendTransfer({ type: 'transfer/importModel', files: importedFiles.current });
   }, [worker]);
   useEffect(() => worker.subscribe({ onMessage, onCrash: recover }), [worker, onMessage, recover]);
   useEffect(() => {
-    worker.sendTransfer({ type: 'transfer/restoreProject', classIds: saved ? saved.classes.map((c) => c.id) : null });
-    worker.sendTransfer({ type: 'transfer/loadModel', source: modelSource.current });
+    worker.sendTransfer({ type: 'transfer/restoreProject', classIds: saved ? saved.classes.map((c) => c.id) : null, base: baseRef.current });
+    worker.sendTransfer({ type: 'transfer/loadModel', source: modelSource.current, base: baseRef.current });
   }, [worker]); // eslint-disable-line react-hooks/exhaustive-deps
   // Classes and settings are saved as they change, synchronously and before the change is painted
   // (projectSettings.ts): what the page shows is what a reload brings back.
   const classList = useMemo(() => JSON.stringify(classes.map((c) => [c.id, c.name])), [classes]);
   useLayoutEffect(() => {
-    setSettingsRefused(!writeSettings({ classes: classesRef.current, head }));
-  }, [classList, head]);
+    setSettingsRefused(!writeSettings({ classes: classesRef.current, head, base }));
+  }, [classList, head, base]);
 
   const addClass = useCallback(() => {
     setClasses((all) => (all.length >= MAX_CLASSES ? all : [...all, newClass(defaultClassName(all.length + 1))]));
@@ -351,7 +360,21 @@ export function useTransfer(defaultClassName: (n: number) => string) {
   }, [worker, head]);
   const loadModel = useCallback((source: ModelSource) => {
     modelSource.current = source;
-    worker.sendTransfer({ type: 'transfer/loadModel', source });
+    worker.sendTransfer({ type: 'transfer/loadModel', source, base: baseRef.current });
+  }, [worker]);
+  /**
+   * Another base: the photos stay, their embeddings are made again, and a classifier trained on the
+   * old base goes (the page asks first). Saved with the project at once.
+   */
+  const chooseBase = useCallback((next: BaseId) => {
+    if (next === baseRef.current) return;
+    baseRef.current = next;
+    setBase(next);
+    setOtherBase(null);
+    setEvaluation(null);
+    setClassifier((current) => (current?.source === 'imported' ? current : null));
+    modelSource.current = { kind: 'auto', defaultUrl: resolveBaseUrl(baseSpec(next)) };
+    worker.sendTransfer({ type: 'transfer/loadModel', source: modelSource.current, base: next });
   }, [worker]);
   const retrySaves = useCallback(() => {
     setRefusal((current) => current && { ...current, trained: false });
@@ -361,10 +384,10 @@ export function useTransfer(defaultClassName: (n: number) => string) {
   const loadModelUrl = useCallback((url: string) => loadModel({ kind: 'url', url }), [loadModel]);
 
   const actions = useMemo(
-    () => ({ addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, trainScratch, stop, predict, setHead, loadModelFiles, loadModelUrl, exportModel, importModel, exportDataset, retrySaves, dismissRejections: () => setRejections([]), dismissError: () => setError(null), dismissNotice: () => setNotice(null) }),
-    [addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, trainScratch, stop, predict, loadModelFiles, loadModelUrl, exportModel, importModel, exportDataset, retrySaves],
+    () => ({ addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, trainScratch, stop, predict, setHead, loadModelFiles, loadModelUrl, exportModel, importModel, exportDataset, retrySaves, chooseBase, dismissRejections: () => setRejections([]), dismissError: () => setError(null), dismissNotice: () => setNotice(null) }),
+    [addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, trainScratch, stop, predict, loadModelFiles, loadModelUrl, exportModel, importModel, exportDataset, retrySaves, chooseBase],
   );
-  return { state: { model, classes, rejections, adding, head, training, scratch, previous, evaluation, prediction, error, errorDetail, notice, deleted, classifier, exported, restored, dataset, refusal, settingsRefused }, actions };
+  return { state: { model, classes, rejections, adding, head, training, scratch, previous, evaluation, prediction, error, errorDetail, notice, deleted, classifier, exported, restored, dataset, refusal, settingsRefused, base, otherBase }, actions };
 }
 
 export type TransferController = ReturnType<typeof useTransfer>;

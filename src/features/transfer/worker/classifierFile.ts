@@ -3,7 +3,8 @@
  * metadata file (labels, preprocessing), and back again.
  */
 import * as tf from '@tensorflow/tfjs';
-import { IMAGE_SIZE, TRUNCATION_LAYER, type HeadConfig } from '../meta';
+import { BASES, type BaseId, type BaseSpec } from '../bases';
+import { IMAGE_SIZE, type HeadConfig } from '../meta';
 import { checkModelJson, ModelFilesRefused, type ModelFilesCode } from './modelFiles';
 
 export const MODEL_FILE = 'model.json';
@@ -17,7 +18,10 @@ export interface ClassifierMetadata {
   labels: string[];
   imageSize: number;
   preprocessing: string;
+  /** the base, in words */
   base: string;
+  /** the base's registry id (bases.ts); absent in files exported before the registry (MobileNet v1 0.25) */
+  baseId?: BaseId;
   head: HeadConfig;
   /** MobileNet blocks fine-tuned with the head (0: the base is the pretrained one) */
   fineTunedBlocks: number;
@@ -37,14 +41,15 @@ export function combine(truncated: tf.LayersModel, head: tf.LayersModel): tf.Lay
   return tf.model({ inputs: truncated.inputs, outputs: output, name: 'neural_playground_classifier' });
 }
 
-export function metadataFor(labels: string[], head: HeadConfig, fineTunedBlocks: number): ClassifierMetadata {
+export function metadataFor(labels: string[], head: HeadConfig, fineTunedBlocks: number, spec: BaseSpec = BASES['mobilenet_v1_0.25']): ClassifierMetadata {
   return {
     format: 'neural-playground-classifier',
     version: 1,
     labels,
     imageSize: IMAGE_SIZE,
     preprocessing: 'RGB, centre square crop, resize to 224 × 224 (bilinear), then x / 127.5 − 1',
-    base: `MobileNet v1 0.25 @ 224 (ImageNet), cut at ${TRUNCATION_LAYER}${fineTunedBlocks > 0 ? `, top ${fineTunedBlocks} block(s) fine-tuned` : ''}`,
+    base: `${spec.label} @ 224 (ImageNet), cut at ${spec.cutLayer}${fineTunedBlocks > 0 ? `, top ${fineTunedBlocks} block(s) fine-tuned` : ''}`,
+    baseId: spec.id,
     head,
     fineTunedBlocks,
     createdAt: new Date().toISOString(),

@@ -5,8 +5,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { EMBEDDING_SHAPE, IMAGE_SIZE } from '../meta';
 
-/** Values per embedding: 7 × 7 × 256. */
+/** Values per embedding of MobileNet v1 0.25 (7 × 7 × 256); other bases' are 7 × 7 × their channels. */
 export const EMBEDDING_LENGTH = EMBEDDING_SHAPE.reduce((a, b) => a * b, 1);
+/** The embeddings' grid: 7 × 7 cells for every base in the registry. */
+const GRID = EMBEDDING_SHAPE[0];
 const PIXELS = IMAGE_SIZE * IMAGE_SIZE * 3;
 
 /** RGB bytes [n, 224, 224, 3] → the network's input, scaled to [−1, 1] (x / 127.5 − 1). Call inside tf.tidy. */
@@ -28,15 +30,17 @@ export async function embedImages(base: tf.LayersModel, images: Uint8Array[], on
     const output = tf.tidy(() => base.predict(preprocess(batch)) as tf.Tensor);
     const data = (await output.data()) as Float32Array;
     output.dispose();
-    for (let n = 0; n < batch.length; n++) embeddings.push(data.slice(n * EMBEDDING_LENGTH, (n + 1) * EMBEDDING_LENGTH));
+    const length = data.length / batch.length;
+    for (let n = 0; n < batch.length; n++) embeddings.push(data.slice(n * length, (n + 1) * length));
     onBatch?.(embeddings.length);
   }
   return embeddings;
 }
 
-/** Stacks embeddings into one tensor [n, 7, 7, 256] (the caller disposes it). */
+/** Stacks embeddings into one tensor [n, 7, 7, channels] (the caller disposes it); channels = length / 49 (256 without any). */
 export function stackEmbeddings(embeddings: Float32Array[]): tf.Tensor4D {
-  const flat = new Float32Array(embeddings.length * EMBEDDING_LENGTH);
-  embeddings.forEach((embedding, n) => flat.set(embedding, n * EMBEDDING_LENGTH));
-  return tf.tensor4d(flat, [embeddings.length, ...EMBEDDING_SHAPE]);
+  const length = embeddings[0]?.length ?? EMBEDDING_LENGTH;
+  const flat = new Float32Array(embeddings.length * length);
+  embeddings.forEach((embedding, n) => flat.set(embedding, n * length));
+  return tf.tensor4d(flat, [embeddings.length, GRID, GRID, length / (GRID * GRID)]);
 }

@@ -58,6 +58,7 @@ function fakeStudio(trained: Trained | null, pending: string[] = []) {
 const headOf = (pooling: Pooling, units = 8): Trained => ({
   tail: buildHead({ ...DEFAULT_HEAD, pooling, units, dropout: 0.2 }, 3),
   cut: TRUNCATION_LAYER,
+  base: 'mobilenet_v1_0.25',
   labels: ['class 0', 'class 1', 'class 2'],
   config: { ...DEFAULT_HEAD, pooling, units },
 });

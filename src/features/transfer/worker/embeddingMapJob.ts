@@ -6,14 +6,15 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ClassRef } from '../../../worker/protocol';
 import { decide, extentOf, planeGrid, poolEmbedding, projectImages, REGION_GRID, type DecisionRegions, type EmbeddingMapResult, type Extent, type RegionsUnavailable } from '../embeddingMap';
-import { EMBEDDING_SHAPE, TRUNCATION_LAYER } from '../meta';
+import { EMBEDDING_SHAPE } from '../meta';
 import type { Pca } from '../pca';
 import type { BaseModel } from './model';
 import { stackEmbeddings } from './embed';
 import { splitFixedLayers } from './head';
-import type { StudioView, Trained } from './studioView';
+import { isHeadOnly, type StudioView, type Trained } from './studioView';
 
-const CHANNELS = EMBEDDING_SHAPE[2];
+/** Cells of the embeddings' 7 × 7 grid (every base's). */
+const CELLS = EMBEDDING_SHAPE[0] * EMBEDDING_SHAPE[1];
 /** Head inputs wider than this are not mapped (a flatten head's 12,544 values): the plane's grid would take hundreds of MB. */
 export const MAX_MAP_WIDTH = 4096;
 
@@ -33,7 +34,7 @@ interface MapPooling {
  */
 export function mapPooling(trained: Trained | null): MapPooling | RegionsUnavailable {
   if (!trained) return 'untrained';
-  if (trained.cut !== TRUNCATION_LAYER) return 'fineTuned';
+  if (!isHeadOnly(trained)) return 'fineTuned';
   const { fixed, rest, width } = splitFixedLayers(trained.tail.layers.filter((layer) => layer.getClassName() !== 'InputLayer'));
   if (fixed.length === 0 || width > MAX_MAP_WIDTH) return 'flatten';
   return { layers: fixed, rest, width };
@@ -75,10 +76,11 @@ export function embeddingMap(view: StudioView, classes: ClassRef[]): Omit<Embedd
   );
   const trained = view.trained();
   const pooling = mapPooling(trained);
-  const pooled = typeof pooling === 'string' ? found.map((image) => poolEmbedding(image.embedding, CHANNELS)) : poolThrough(pooling, found.map((image) => image.embedding));
+  const channels = (found[0]?.embedding.length ?? EMBEDDING_SHAPE[2] * CELLS) / CELLS;
+  const pooled = typeof pooling === 'string' ? found.map((image) => poolEmbedding(image.embedding, channels)) : poolThrough(pooling, found.map((image) => image.embedding));
   const { points, pca } = projectImages(
     found.map((image, n) => ({ imageId: image.imageId, classIndex: image.classIndex, pooled: pooled[n] })),
-    typeof pooling === 'string' ? CHANNELS : pooling.width,
+    typeof pooling === 'string' ? channels : pooling.width,
   );
   const extent = extentOf(points);
   const pcaDone = performance.now();

@@ -5,11 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExplainRequest } from '../../../worker/protocol';
-import { TRUNCATION_LAYER } from '../meta';
 import { decodeImage } from './decode';
 import { preprocess } from './embed';
 import { asChain, classScores, gradCam, saliency, splitAt, type SplitNetwork } from './gradcam';
-import type { StudioView } from './studioView';
+import { isHeadOnly, type StudioView } from './studioView';
 import { vggInputs } from './vgg';
 
 /** The Tiny VGG's last convolution. */
@@ -31,11 +30,11 @@ export async function transferNetwork(view: StudioView): Promise<Explainable | n
   const base = await view.base();
   if (!trained || !base) return null;
   const input = (rgb: Uint8Array) => preprocess([rgb]);
-  if (trained.cut === TRUNCATION_LAYER) {
+  if (isHeadOnly(trained)) {
     const scores = classScores(trained.tail.layers);
     return { input, net: { conv: asChain(base.truncated), scores: (a) => scores(a) } };
   }
-  return { input, net: splitAt(trained.tail, TRUNCATION_LAYER, asChain(view.lower(base, trained.cut))) };
+  return { input, net: splitAt(trained.tail, base.spec.cutLayer, asChain(view.lower(base, trained.cut))) };
 }
 
 export function scratchNetwork(view: StudioView): Explainable | null {

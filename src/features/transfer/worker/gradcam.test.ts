@@ -3,6 +3,7 @@
  * normalisation never makes NaN; no tensor leaks; and on the real MobileNet (../shared/models)
  * with a head, head-only and fine-tuned, and on the Tiny VGG, with times.
  */
+import { BASES } from '../bases';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_HEAD, TRUNCATION_LAYER } from '../meta';
@@ -145,7 +146,7 @@ describe('saliency on a tiny linear model', () => {
 /** A StudioView with just what explain reads. */
 function viewOf(full: tf.LayersModel, truncated: tf.LayersModel, trained: Trained | null, scratch: tf.LayersModel | null = null): StudioView {
   return {
-    base: async () => ({ full, truncated, from: 'files' }),
+    base: async () => ({ spec: BASES['mobilenet_v1_0.25'], full, truncated, from: 'files' }),
     trained: () => trained,
     scratch: () => scratch,
     rgb: () => undefined,
@@ -166,7 +167,7 @@ describe.skipIf(!haveMobileNet())('on the real MobileNet and a real photo', () =
     const head = buildHead({ ...DEFAULT_HEAD, units: 16 }, 2);
     const photo = loadPhoto();
     const config = { ...DEFAULT_HEAD, fineTuneBlocks: 1 };
-    const headOnly = (await transferNetwork(viewOf(full, truncated, { tail: head, cut: TRUNCATION_LAYER, labels: ['a', 'b'], config })))!;
+    const headOnly = (await transferNetwork(viewOf(full, truncated, { tail: head, cut: TRUNCATION_LAYER, labels: ['a', 'b'], config, base: 'mobilenet_v1_0.25' })))!;
     explainImage(headOnly, photo, undefined, false); // warm-up
     const times = [0, 1, 2].map(() => explainImage(headOnly, photo, undefined, false).gradCamMs);
     const median = [...times].sort((a, b) => a - b)[1];
@@ -188,7 +189,7 @@ describe.skipIf(!haveMobileNet())('on the real MobileNet and a real photo', () =
     // Both parts of MobileNet run as chains of layers (so saliency's convolutions skip the kernel gradients).
     expect(chainOf(truncated)?.length).toBeGreaterThan(50);
     expect(chainOf(lowerModel(full, cut))).not.toBeNull();
-    const fineTuned = (await transferNetwork(viewOf(full, truncated, { tail, cut, labels: ['a', 'b'], config })))!;
+    const fineTuned = (await transferNetwork(viewOf(full, truncated, { tail, cut, labels: ['a', 'b'], config, base: 'mobilenet_v1_0.25' })))!;
     const other = explainImage(fineTuned, photo, cam.classIndex, false).cam;
     expect([other.rows, other.cols]).toEqual([7, 7]);
     other.map.forEach((v, k) => expect(v).toBeCloseTo(cam.map[k], 3));

@@ -8,14 +8,16 @@ import { EMBEDDING_SHAPE, REGION_POOL, REGION_SCALE, type HeadConfig } from '../
 import { mulberry32, shuffleInPlace } from '../../../engine/random';
 import { stackEmbeddings } from './embed';
 
-export function buildHead(head: HeadConfig, numClasses: number): tf.Sequential {
+/** The head for embeddings of this shape ([7, 7, channels]: the base's cut layer; MobileNet v1 0.25's by default). */
+export function buildHead(head: HeadConfig, numClasses: number, embeddingShape: readonly number[] = EMBEDDING_SHAPE): tf.Sequential {
   const model = tf.sequential();
-  if (head.pooling === 'average') model.add(tf.layers.globalAveragePooling2d({ inputShape: [...EMBEDDING_SHAPE] }));
+  const inputShape = [...embeddingShape];
+  if (head.pooling === 'average') model.add(tf.layers.globalAveragePooling2d({ inputShape }));
   else if (head.pooling === 'regions') {
-    model.add(tf.layers.averagePooling2d({ inputShape: [...EMBEDDING_SHAPE], poolSize: REGION_POOL, strides: REGION_POOL }));
+    model.add(tf.layers.averagePooling2d({ inputShape, poolSize: REGION_POOL, strides: REGION_POOL }));
     model.add(tf.layers.flatten());
     model.add(tf.layers.rescaling({ scale: REGION_SCALE }));
-  } else model.add(tf.layers.flatten({ inputShape: [...EMBEDDING_SHAPE] }));
+  } else model.add(tf.layers.flatten({ inputShape }));
   if (head.units > 0) {
     model.add(tf.layers.dense({ units: head.units, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: head.seed }) }));
   }

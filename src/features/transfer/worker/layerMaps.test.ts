@@ -5,6 +5,7 @@
  * equal tfjs's, no tensor leaks, and the time for one image. The `regions` head's cells on a
  * random embedding (no MobileNet needed): the region's window mean, the scaling and tfjs agree.
  */
+import { BASES } from '../bases';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,14 +129,14 @@ describe.skipIf(!haveMobileNet())('layer maps on the real MobileNet', () => {
   });
 
   it('fine-tuned: the head reads the tail\'s own conv_pw_13_relu (an exact copy here: the same cells)', async () => {
-    const base: BaseModel = { full, truncated: truncate(full), from: 'url' };
+    const base: BaseModel = { spec: BASES['mobilenet_v1_0.25'], full, truncated: truncate(full), from: 'url' };
     const head = buildHead({ ...DEFAULT_HEAD, units: 12 }, 2);
     const cut = cutLayerFor(1);
     const tail = buildTail(full, 1, head);
     const lower = lowerModel(full, cut);
     const heads: HeadCells[] = [];
     for (const trained of [
-      { tail: head, cut: TRUNCATION_LAYER, labels: ['x', 'y'], config: DEFAULT_HEAD },
+      { tail: head, cut: TRUNCATION_LAYER, labels: ['x', 'y'], config: DEFAULT_HEAD, base: 'mobilenet_v1_0.25' },
       { tail, cut, labels: ['x', 'y'], config: { ...DEFAULT_HEAD, fineTuneBlocks: 1 } },
     ] as Trained[]) {
       const posted: FromWorker[] = [];
@@ -158,9 +159,9 @@ describe.skipIf(!haveMobileNet())('layer maps on the real MobileNet', () => {
   }, 60_000);
 
   it('answers requests through a studio view, with no tensor leak after a burn-in, and reports the time', async () => {
-    const base: BaseModel = { full, truncated: truncate(full), from: 'url' };
+    const base: BaseModel = { spec: BASES['mobilenet_v1_0.25'], full, truncated: truncate(full), from: 'url' };
     const tail = buildHead(DEFAULT_HEAD, 2);
-    const trained: Trained = { tail, cut: TRUNCATION_LAYER, labels: ['x', 'y'], config: DEFAULT_HEAD };
+    const trained: Trained = { tail, cut: TRUNCATION_LAYER, labels: ['x', 'y'], config: DEFAULT_HEAD, base: 'mobilenet_v1_0.25' };
     const posted: FromWorker[] = [];
     const view = { base: async () => base, trained: () => trained, rgb: (id: string) => (id === 'photo' ? photo : undefined), post: (m: FromWorker) => posted.push(m) } as unknown as StudioView;
     const explorer = new LayerExplorer(view);

@@ -16,7 +16,7 @@ import { preprocess } from './embed';
 import { transferNetwork } from './explain';
 import { headCells } from './layerHead';
 import type { BaseModel } from './model';
-import type { StudioView } from './studioView';
+import { isHeadOnly, type StudioView } from './studioView';
 
 /** One conv block: the convolution, its BatchNormalization and its activation (ReLU6 in MobileNet). */
 export interface ConvBlock {
@@ -243,6 +243,8 @@ export class LayerExplorer {
       if (!rgb) return this.view.post({ type: 'transfer/layerFailed', requestId, code: 'noImage' });
       const base = await this.view.base();
       if (!base) return this.view.post({ type: 'transfer/layerFailed', requestId, code: 'noModel' });
+      // The explorer reads MobileNet v1's blocks (depthwise + pointwise); MobileNet v2's come later.
+      if (base.spec.family !== 'mobilenet_v1') return this.view.post({ type: 'transfer/layerFailed', requestId, code: 'unsupportedBase', detail: base.spec.label });
       const started = performance.now();
       const probe = this.probeFor(base);
       const run = await runProbe(probe, rgb);
@@ -260,7 +262,7 @@ export class LayerExplorer {
     const trained = this.view.trained();
     if (!trained) return null;
     const last = probe.blocks.findIndex((block) => block.act.name === TRUNCATION_LAYER);
-    if (trained.cut === TRUNCATION_LAYER && last >= 0) return headCells(trained.tail, run.outputs[last], run.shapes[last], trained.labels);
+    if (isHeadOnly(trained) && last >= 0) return headCells(trained.tail, run.outputs[last], run.shapes[last], trained.labels);
     const network = await transferNetwork(this.view);
     if (!network) return null;
     const a = tf.tidy(() => network.net.conv(network.input(rgb)));

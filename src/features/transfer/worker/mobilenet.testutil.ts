@@ -14,10 +14,14 @@ export const MODEL_DIR = resolve('../shared/models/mobilenet_v1_0.25_224');
 export const PHOTO = resolve('../shared/images/chelsea.png');
 export const haveMobileNet = () => existsSync(join(MODEL_DIR, 'model.json'));
 
-export async function loadMobileNet(): Promise<tf.LayersModel> {
-  const json = JSON.parse(readFileSync(join(MODEL_DIR, 'model.json'), 'utf8'));
+/** MobileNet v2 0.35 (no top, to out_relu): Teachable Machine's base. */
+export const MODEL_DIR_V2 = resolve('../shared/models/mobilenet_v2_0.35_224');
+
+/** A tfjs layers model from a folder of model.json + shards (MobileNet v1 0.25 by default). */
+export async function loadMobileNet(dir = MODEL_DIR): Promise<tf.LayersModel> {
+  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
   const weightSpecs = json.weightsManifest.flatMap((group: { weights: tf.io.WeightsManifestEntry[] }) => group.weights);
-  const bytes = Buffer.concat(json.weightsManifest.flatMap((group: { paths: string[] }) => group.paths.map((p) => readFileSync(join(MODEL_DIR, p)))));
+  const bytes = Buffer.concat(json.weightsManifest.flatMap((group: { paths: string[] }) => group.paths.map((p) => readFileSync(join(dir, p)))));
   const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
   return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
 }

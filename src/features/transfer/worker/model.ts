@@ -1,19 +1,23 @@
 /**
- * The pretrained base: MobileNet v1 0.25 @ 224 (ImageNet), loaded from the user's files or URL, an
- * IndexedDB copy from an earlier load, or the default URL, in that order; then cut at
- * conv_pw_13_relu ([batch, 7, 7, 256]) and frozen.
+ * The pretrained base (one of the registry's, bases.ts: MobileNet v1 0.25 or a MobileNet v2),
+ * loaded from the user's files or URL, an IndexedDB copy from an earlier load, or its default URL
+ * (served, or hosted), in that order; then cut at its cut layer ([batch, 7, 7, channels]) and frozen.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSource } from '../../../worker/protocol';
-import { EMBEDDING_SHAPE, IMAGE_SIZE, TRUNCATION_LAYER } from '../meta';
+import { BASES, type BaseSpec } from '../bases';
+import { IMAGE_SIZE } from '../meta';
 import { checkModelJson } from './modelFiles';
 
-export const CACHE_URL = 'indexeddb://neural-playground/mobilenet_v1_0.25_224';
+/** MobileNet v1 0.25's IndexedDB copy (every base has its own: BaseSpec.cacheUrl). */
+export const CACHE_URL = BASES['mobilenet_v1_0.25'].cacheUrl;
 
 export interface BaseModel {
+  /** which base it is */
+  spec: BaseSpec;
   /** the whole pretrained network (kept for fine-tuning and export) */
   full: tf.LayersModel;
-  /** inputs [batch, 224, 224, 3] in [−1, 1] → embeddings [batch, 7, 7, 256] */
+  /** inputs [batch, 224, 224, 3] in [−1, 1] → embeddings [batch, 7, 7, channels] */
   truncated: tf.LayersModel;
   from: 'cache' | 'url' | 'files';
 }
@@ -24,17 +28,17 @@ function sameShape(actual: (number | null)[], expected: readonly number[]): bool
   return actual.length === expected.length + 1 && expected.every((n, k) => actual[k + 1] === n);
 }
 
-/** Cuts the network at TRUNCATION_LAYER, checking that it is the MobileNet we expect. */
-export function truncate(full: tf.LayersModel): tf.LayersModel {
+/** Cuts the network at the base's cut layer, checking that it is the network the base names (MobileNet v1 0.25 by default). */
+export function truncate(full: tf.LayersModel, spec: BaseSpec = BASES['mobilenet_v1_0.25']): tf.LayersModel {
   let layer: tf.layers.Layer;
   try {
-    layer = full.getLayer(TRUNCATION_LAYER);
+    layer = full.getLayer(spec.cutLayer);
   } catch {
-    throw new ModelInvalid(`no layer ${TRUNCATION_LAYER}`);
+    throw new ModelInvalid(`no layer ${spec.cutLayer}: not ${spec.label}`);
   }
   const input = full.inputs[0].shape;
   const output = layer.getOutputAt(0) as tf.SymbolicTensor; // node 0: the pretrained graph itself
-  if (!sameShape(input, [IMAGE_SIZE, IMAGE_SIZE, 3]) || !sameShape(output.shape, EMBEDDING_SHAPE)) {
+  if (!sameShape(input, [IMAGE_SIZE, IMAGE_SIZE, 3]) || !sameShape(output.shape, spec.embeddingShape)) {
     throw new ModelInvalid(`unexpected shapes ${JSON.stringify(input)} → ${JSON.stringify(output.shape)}`);
   }
   const truncated = tf.model({ inputs: full.inputs, outputs: output });
@@ -51,25 +55,25 @@ async function loadFromFiles(files: File[], onProgress: (fraction: number) => vo
   return tf.loadLayersModel(tf.io.browserFiles([json, ...weights]), { onProgress });
 }
 
-async function tryCache(): Promise<tf.LayersModel | null> {
+async function tryCache(cacheUrl: string): Promise<tf.LayersModel | null> {
   try {
     const models = await tf.io.listModels();
-    return CACHE_URL in models ? await tf.loadLayersModel(CACHE_URL) : null;
+    return cacheUrl in models ? await tf.loadLayersModel(cacheUrl) : null;
   } catch {
     return null;
   }
 }
 
-async function saveToCache(model: tf.LayersModel): Promise<void> {
+async function saveToCache(model: tf.LayersModel, cacheUrl: string): Promise<void> {
   try {
-    await model.save(CACHE_URL);
+    await model.save(cacheUrl);
   } catch {
     // A cache is a convenience: private windows and full disks just go without.
   }
 }
 
-/** Loads the base model from `source`; onProgress gets fractions in [0, 1]. */
-export async function loadBaseModel(source: ModelSource, onProgress: (fraction: number) => void): Promise<BaseModel> {
+/** Loads the base `spec` from `source`; onProgress gets fractions in [0, 1]. */
+export async function loadBaseModel(source: ModelSource, onProgress: (fraction: number) => void, spec: BaseSpec = BASES['mobilenet_v1_0.25']): Promise<BaseModel> {
   let full: tf.LayersModel;
   let from: BaseModel['from'];
   if (source.kind === 'files') {
@@ -77,18 +81,18 @@ export async function loadBaseModel(source: ModelSource, onProgress: (fraction: 
   } else if (source.kind === 'url') {
     [full, from] = [await tf.loadLayersModel(source.url, { onProgress }), 'url'];
   } else {
-    const cached = await tryCache();
+    const cached = await tryCache(spec.cacheUrl);
     if (cached) [full, from] = [cached, 'cache'];
     else [full, from] = [await tf.loadLayersModel(source.defaultUrl, { onProgress }), 'url'];
   }
   let truncated: tf.LayersModel;
   try {
-    truncated = truncate(full);
+    truncated = truncate(full, spec);
   } catch (error) {
     full.dispose();
     throw error;
   }
-  if (from !== 'cache') await saveToCache(full);
+  if (from !== 'cache') await saveToCache(full, spec.cacheUrl);
   onProgress(1);
-  return { full, truncated, from };
+  return { spec, full, truncated, from };
 }

@@ -21,6 +21,7 @@
  * transactions with overlapping scopes), and a refused write rejects with StorageRefused.
  */
 import type { StorageCode } from '../../../worker/protocol';
+import type { BaseId } from '../bases';
 import { TRUNCATION_LAYER, type HeadConfig } from '../meta';
 
 const DB_NAME = 'neural-playground-studio';
@@ -50,6 +51,8 @@ export interface TrainedRecord {
   cut: string;
   /** the settings it was trained with */
   config: HeadConfig;
+  /** the base it sits on (absent in records made before the registry: MobileNet v1 0.25) */
+  base?: BaseId;
 }
 
 /** The legacy project record (one list of classes with their image ids, and the settings). */

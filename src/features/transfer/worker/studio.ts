@@ -4,7 +4,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ClassRef, TransferToWorker } from '../../../worker/protocol';
-import { TRUNCATION_LAYER, type HeadConfig } from '../meta';
+import { baseSpec, LEGACY_BASE, type BaseId } from '../bases';
+import type { HeadConfig } from '../meta';
 import { combine, exportClassifier, importClassifier, ImportInvalid, metadataFor } from './classifierFile';
 import { buildDatasetZip, DATASET_ZIP_NAME, DatasetRefused, loadDataset } from './datasetZip';
 import { decodeImage, ImageRejected } from './decode';
@@ -21,7 +22,7 @@ import { splitByClass } from './split';
 import { measureEmbed, measureRawPredict } from './measure';
 import { verifyBackend } from './numericsCheck';
 import { predictTinyVgg, trainTinyVgg } from './vgg';
-import type { Trained } from './studioView';
+import { isHeadOnly, type Trained } from './studioView';
 import { EmbeddingMapper } from './embeddingMapJob';
 import { LayerExplorer } from './layerMaps';
 import { EAGER_BATCH, StudioBase } from './studioBase';
@@ -35,7 +36,7 @@ export class TransferStudio extends StudioBase {
   async handle(message: TransferToWorker): Promise<void> {
     switch (message.type) {
       case 'transfer/loadModel':
-        await this.loadModel(message.source);
+        await this.loadModel(message.source, message.base);
         return;
       case 'transfer/addImages':
         return this.addImages(message.classId, message.files);
@@ -52,7 +53,7 @@ export class TransferStudio extends StudioBase {
       case 'transfer/predict':
         return this.predict(message.requestId, message.file);
       case 'transfer/restoreProject':
-        return this.restoreProject(message.classIds);
+        return this.restoreProject(message.classIds, message.base);
       case 'transfer/retrySaves':
         await this.persistence.retry();
         if (this.trainedUnsaved && this.trained) await this.saveTrained();
@@ -83,30 +84,39 @@ export class TransferStudio extends StudioBase {
     }
   }
 
-  private loadModel(source: Extract<TransferToWorker, { type: 'transfer/loadModel' }>['source']): Promise<BaseModel | null> {
+  /**
+   * Loads a base (after any load in progress). A new base replaces the old one: the images stay, their
+   * embeddings go (made again at once, in the background) and so does a head trained on another base.
+   * A base that fails to load leaves the current one in use.
+   */
+  private loadModel(source: Extract<TransferToWorker, { type: 'transfer/loadModel' }>['source'], baseId: BaseId): Promise<BaseModel | null> {
     const previous = this.loading;
+    const spec = baseSpec(baseId);
     this.loading = (async () => {
       await previous?.catch(() => null);
       await this.backendReady();
-      this.post({ type: 'transfer/modelStatus', status: 'loading', progress: 0 });
+      this.post({ type: 'transfer/modelStatus', status: 'loading', progress: 0, base: spec.id });
       try {
-        const loaded = await loadBaseModel(source, (progress) => this.post({ type: 'transfer/modelStatus', status: 'loading', progress }));
+        const loaded = await loadBaseModel(source, (progress) => this.post({ type: 'transfer/modelStatus', status: 'loading', progress, base: spec.id }), spec);
         if (this.base) {
           this.base.full.dispose();
+          this.lowers.forEach((lower) => lower.dispose());
           this.lowers.clear();
           this.images.forEach((image) => delete image.embedding);
         }
+        if (this.trained && this.trained.base !== spec.id) this.disposeTrained();
         this.base = loaded;
         this.baseSource = source;
         // Warm-up (shader compilation, wasm set-up), so the first images embed at full speed.
         tf.tidy(() => (loaded.truncated.predict(tf.zeros([1, 224, 224, 3])) as tf.Tensor).dataSync());
         const numerics = await verifyBackend(loaded.truncated, this.fallBack, this.post);
-        this.post({ type: 'transfer/modelStatus', status: 'ready', progress: 1, from: loaded.from, numerics });
+        this.post({ type: 'transfer/modelStatus', status: 'ready', progress: 1, from: loaded.from, numerics, base: spec.id });
+        void this.embedEagerly([...this.images.keys()]);
         return loaded;
       } catch (error) {
         const refused = error instanceof ModelFilesRefused && error.code !== 'importFailed' ? error.code : null;
         const code = refused ?? (error instanceof ModelInvalid || error instanceof ModelFilesRefused ? 'modelInvalid' : 'modelLoadFailed');
-        this.post({ type: 'transfer/modelStatus', status: this.base ? 'ready' : 'error', progress: 0, code, detail: error instanceof ModelFilesRefused ? error.detail : String(error) });
+        this.post({ type: 'transfer/modelStatus', status: this.base ? 'ready' : 'error', progress: 0, code, detail: error instanceof ModelFilesRefused ? error.detail : String(error), base: this.base?.spec.id ?? spec.id });
         return this.base;
       }
     })();
@@ -189,11 +199,12 @@ export class TransferStudio extends StudioBase {
       const embedDone = performance.now();
       const split = splitByClass(present, head.validationSplit, head.seed);
       const validation = this.labelled(split.validation);
-      const fineTuning = head.fineTuneBlocks > 0 && head.fineTuneEpochs > 0;
+      // Fine-tuning follows MobileNet v1's blocks; on another base the head trains alone (the page says so).
+      const fineTuning = head.fineTuneBlocks > 0 && head.fineTuneEpochs > 0 && base.spec.family === 'mobilenet_v1';
       const epochs = head.epochs + (fineTuning ? head.fineTuneEpochs : 0);
-      const model = (fresh = buildHead(head, classes.length));
+      const model = (fresh = buildHead(head, classes.length, base.spec.embeddingShape));
       let stopped = await fitHead(model, head, this.labelled(split.train), validation, classes.length, this.callbacks('transfer', jobId, 'training', 0, epochs, started, job));
-      let trained: Trained = { tail: model, cut: TRUNCATION_LAYER, labels: classes.map((c) => c.name), config: head };
+      let trained: Trained = { tail: model, cut: base.spec.cutLayer, labels: classes.map((c) => c.name), config: head, base: base.spec.id };
       let probabilities: Float32Array[];
       if (fineTuning && !stopped) {
         const cut = cutLayerFor(head.fineTuneBlocks);
@@ -215,7 +226,7 @@ export class TransferStudio extends StudioBase {
       this.imported = null;
       await this.saveTrained();
       const timings = { embeddedImages, embedMs: embedDone - started, trainMs };
-      this.post({ type: 'transfer/trainDone', run: 'transfer', jobId, phase: stopped ? 'stopped' : 'done', evaluation, elapsedMs: performance.now() - started, timings, fineTunedBlocks: trained.cut === TRUNCATION_LAYER ? 0 : head.fineTuneBlocks });
+      this.post({ type: 'transfer/trainDone', run: 'transfer', jobId, phase: stopped ? 'stopped' : 'done', evaluation, elapsedMs: performance.now() - started, timings, fineTunedBlocks: isHeadOnly(trained) ? 0 : head.fineTuneBlocks });
     } catch (error) {
       disposeModel(fresh);
       this.post({ type: 'transfer/error', code: error instanceof Diverged ? 'diverged' : 'trainFailed', jobId, detail: String(error) });
@@ -270,9 +281,9 @@ export class TransferStudio extends StudioBase {
 
   /** Saves the trained classifier; a refusal (storage full) is said, and it still works in this session. */
   private async saveTrained(): Promise<void> {
-    const { tail, labels, cut, config } = this.trained!;
+    const { tail, labels, cut, config, base } = this.trained!;
     try {
-      await project.saveTrained(tail, { labels, cut, config });
+      await project.saveTrained(tail, { labels, cut, config, base });
       this.trainedUnsaved = false;
     } catch (error) {
       this.trainedUnsaved = true;
@@ -281,12 +292,15 @@ export class TransferStudio extends StudioBase {
     }
   }
 
-  /** Reads the saved project back: the photos (decoded again) and the trained head. */
-  private async restoreProject(classIds: string[] | null): Promise<void> {
+  /** Reads the saved project back: the photos (decoded again) and the trained head, if it sits on `base`. */
+  private async restoreProject(classIds: string[] | null, base: BaseId): Promise<void> {
     const { images, legacy } = await this.persistence.restore(classIds, this.images);
     const saved = await project.loadTrained().catch(() => undefined);
+    const savedBase = saved?.base ?? LEGACY_BASE;
     let trainedLabels: string[] | null = null;
-    if (saved && !this.trained) {
+    if (saved && savedBase !== base) {
+      trainedLabels = null;
+    } else if (saved && !this.trained) {
       try {
         const tail = await tf.loadLayersModel(project.HEAD_URL);
         // Weights saved without their record (a reload between the two writes) do not match it: left unused.
@@ -294,7 +308,7 @@ export class TransferStudio extends StudioBase {
           disposeModel(tail);
           throw new Error('trained head and its record disagree');
         }
-        this.trained = { tail, cut: saved.cut, labels: saved.labels, config: saved.config };
+        this.trained = { tail, cut: saved.cut, labels: saved.labels, config: saved.config, base: savedBase };
         trainedLabels = saved.labels;
       } catch {
         trainedLabels = null;
@@ -302,7 +316,7 @@ export class TransferStudio extends StudioBase {
     } else if (this.trained) {
       trainedLabels = this.trained.labels;
     }
-    this.post({ type: 'transfer/projectRestored', images, legacy, trainedLabels });
+    this.post({ type: 'transfer/projectRestored', images, legacy, trainedLabels, otherBase: saved && savedBase !== base ? savedBase : null });
   }
 
   /**
@@ -313,6 +327,7 @@ export class TransferStudio extends StudioBase {
   async backendChanged(): Promise<void> {
     await this.backendReady();
     const source = this.baseSource;
+    const baseId = this.base?.spec.id ?? LEGACY_BASE;
     const trained = this.trained;
     const importedFiles = this.imported ? this.importedFiles : null;
     this.base = null;
@@ -321,7 +336,7 @@ export class TransferStudio extends StudioBase {
     this.trained = null;
     this.scratch = null;
     this.imported = null;
-    if (source) await this.loadModel(source);
+    if (source) await this.loadModel(source, baseId);
     if (trained) {
       try {
         this.trained = { ...trained, tail: await tf.loadLayersModel(project.HEAD_URL) };
@@ -337,9 +352,9 @@ export class TransferStudio extends StudioBase {
     const trained = this.trained;
     if (!base || !trained) return this.post({ type: 'transfer/error', code: 'noModel' });
     try {
-      const lower = trained.cut === TRUNCATION_LAYER ? base.truncated : this.lower(base, trained.cut);
-      const fineTunedBlocks = trained.cut === TRUNCATION_LAYER ? 0 : trained.config.fineTuneBlocks;
-      const files = await exportClassifier(combine(lower, trained.tail), metadataFor(trained.labels, trained.config, fineTunedBlocks));
+      const lower = isHeadOnly(trained) ? base.truncated : this.lower(base, trained.cut);
+      const fineTunedBlocks = isHeadOnly(trained) ? 0 : trained.config.fineTuneBlocks;
+      const files = await exportClassifier(combine(lower, trained.tail), metadataFor(trained.labels, trained.config, fineTunedBlocks, base.spec));
       this.post({ type: 'transfer/modelExported', files });
     } catch (error) {
       this.post({ type: 'transfer/error', code: 'exportFailed', detail: String(error) });
@@ -364,7 +379,7 @@ export class TransferStudio extends StudioBase {
   private async exportDataset(classes: ClassRef[], head: HeadConfig): Promise<void> {
     try {
       const { dataset, images, skipped } = await loadDataset(classes, (id) => project.loadImage(id).catch(() => undefined));
-      const blob = new Blob([buildDatasetZip(dataset, head)], { type: 'application/zip' });
+      const blob = new Blob([buildDatasetZip(dataset, head, this.base?.spec)], { type: 'application/zip' });
       this.post({ type: 'transfer/datasetExported', name: DATASET_ZIP_NAME, blob, images, skipped });
     } catch (error) {
       if (error instanceof DatasetRefused) this.post({ type: 'transfer/error', code: error.code, detail: error.className });

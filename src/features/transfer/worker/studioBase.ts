@@ -5,7 +5,6 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ClassRef, FromWorker, TrainPhase, TrainRun, TransferToWorker } from '../../../worker/protocol';
-import { TRUNCATION_LAYER } from '../meta';
 import { embedImages } from './embed';
 import type { EmbeddingMapper } from './embeddingMapJob';
 import { lowerModel, predictImages } from './finetune';
@@ -13,7 +12,7 @@ import { disposeModel, predictProbabilities, type FitCallbacks } from './head';
 import type { LayerExplorer } from './layerMaps';
 import type { BaseModel } from './model';
 import type { Example } from './split';
-import type { StudioView, Trained } from './studioView';
+import { isHeadOnly, type StudioView, type Trained } from './studioView';
 
 export interface StoredImage {
   /** 224 × 224 × 3 RGB */
@@ -59,7 +58,7 @@ export abstract class StudioBase {
       scratch: () => this.scratch,
       rgb: (imageId) => this.images.get(imageId)?.rgb,
       embedding: (imageId) => this.images.get(imageId)?.embedding,
-      lower: (base, cut) => (cut === TRUNCATION_LAYER ? base.truncated : this.lower(base, cut)),
+      lower: (base, cut) => (cut === base.spec.cutLayer ? base.truncated : this.lower(base, cut)),
       post: this.post,
     };
   }
@@ -111,7 +110,7 @@ export abstract class StudioBase {
 
   /** Class probabilities of one image with the trained classifier. */
   protected async classify(trained: Trained, base: BaseModel, rgb: Uint8Array): Promise<Float32Array> {
-    if (trained.cut !== TRUNCATION_LAYER) return (await predictImages(this.lower(base, trained.cut), trained.tail, [rgb]))[0];
+    if (!isHeadOnly(trained)) return (await predictImages(this.lower(base, trained.cut), trained.tail, [rgb]))[0];
     const [embedding] = await embedImages(base.truncated, [rgb]);
     return predictProbabilities(trained.tail, [embedding])[0];
   }

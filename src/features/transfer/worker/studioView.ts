@@ -1,16 +1,22 @@
 /** Types shared by the studio and the features that read its state. */
 import type * as tf from '@tensorflow/tfjs';
 import type { FromWorker } from '../../../worker/protocol';
+import { baseSpec, type BaseId } from '../bases';
 import type { HeadConfig } from '../meta';
 import type { BaseModel } from './model';
 
 export interface Trained {
   tail: tf.LayersModel;
-  /** the base layer whose output feeds `tail`: TRUNCATION_LAYER for a head on the embeddings */
+  /** the base layer whose output feeds `tail`: the base's cut layer for a head on the embeddings */
   cut: string;
   labels: string[];
   config: HeadConfig;
+  /** the base it sits on */
+  base: BaseId;
 }
+
+/** A head on the base's embeddings (nothing of the base fine-tuned). */
+export const isHeadOnly = (trained: Trained) => trained.cut === baseSpec(trained.base).cutLayer;
 
 /** Read access to the studio (TransferStudio.view()). */
 export interface StudioView {
@@ -22,7 +28,7 @@ export interface StudioView {
   scratch(): tf.LayersModel | null;
   /** an image's 224 × 224 × 3 RGB bytes */
   rgb(imageId: string): Uint8Array | undefined;
-  /** an image's cached embedding (7 × 7 × 256), once computed */
+  /** an image's cached embedding (7 × 7 × the base's channels), once computed */
   embedding(imageId: string): Float32Array | undefined;
   /** the frozen base up to a cut layer (shared, do not dispose) */
   lower(base: BaseModel, cut: string): tf.LayersModel;

@@ -1,0 +1,142 @@
+/**
+ * The base-model registry in the studio: MobileNet v2 0.35 (served from ../shared/models) is chosen,
+ * loads, trains, predicts, explains (Grad-CAM at out_relu) and exports; switching bases keeps every
+ * photo and drops the classifier of the old base (after asking); the choice survives a reload, and
+ * a classifier saved on another base says so. A larger alpha loads from its hosted folder (answered
+ * here from the 0.35 files: no request leaves the machine).
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { expect, test } from './offline';
+import { imagesOf, openStudio, SHARED } from './studio';
+
+test.setTimeout(300_000);
+
+const cards = (page: Page) => page.getByTestId('class-card');
+const status = (page: Page) => page.getByTestId('model-status');
+
+/** Chooses a base and waits until it is the one loaded. */
+async function chooseBase(page: Page, id: string): Promise<void> {
+  await page.getByTestId('base-model').selectOption(id);
+  await expect(status(page)).toHaveAttribute('data-base', id, { timeout: 120_000 });
+  await expect(status(page)).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
+}
+
+async function addPhotos(page: Page): Promise<void> {
+  for (const [k, digit] of ['0', '1'].entries()) {
+    await cards(page).nth(k).getByTestId('class-name').fill(`digit ${digit}`);
+    await cards(page).nth(k).locator('input[type=file]').setInputFiles(imagesOf(digit).slice(0, 8));
+  }
+  for (const k of [0, 1]) await expect(cards(page).nth(k).getByTestId('class-count')).toHaveText('8 images', { timeout: 30_000 });
+}
+
+async function predict(page: Page, path: string): Promise<number[]> {
+  const current = page.getByTestId('prediction');
+  const before = (await current.count()) > 0 ? Number(await current.getAttribute('data-request')) : 0;
+  await page.getByTestId('predict-input').setInputFiles(path);
+  const shown = page.locator(`[data-testid="prediction"][data-request="${before + 1}"][data-ready="true"]`);
+  await expect(shown).toBeVisible({ timeout: 60_000 });
+  return JSON.parse((await shown.getAttribute('data-probabilities'))!);
+}
+
+test('MobileNet v2 0.35: chosen, trains, predicts, explains, exports; kept over a reload; switching keeps every photo', async ({ page }) => {
+  await openStudio(page, '');
+  const select = page.getByTestId('base-model');
+  await expect(select).toHaveValue('mobilenet_v1_0.25');
+  const labels = await select.locator('option').allTextContents();
+  expect(labels).toHaveLength(5);
+  expect(labels[1]).toMatch(/^MobileNet v2 0\.35 · 1\.7 MB · ImageNet top-1 60\.3 %/);
+  expect(labels[4]).toMatch(/MobileNet v2 1\.0 · 9\.1 MB · ImageNet top-1 71\.8 % \(downloaded when chosen/);
+  await addPhotos(page);
+
+  await chooseBase(page, 'mobilenet_v2_0.35');
+  for (const k of [0, 1]) await expect(cards(page).nth(k).getByTestId('class-count')).toHaveText('8 images');
+  await page.getByTestId('head-epochs').fill('20');
+  await page.getByRole('button', { name: /^Train/ }).click();
+  await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 180_000 });
+  await expect(page.getByTestId('train-timings')).toHaveAttribute('data-embedded', /^\d+$/);
+  const probabilities = await predict(page, imagesOf('1')[45]);
+  expect(probabilities).toHaveLength(2);
+  // Grad-CAM on v2's last feature map (out_relu, 7 × 7): a real map.
+  const gradcam = page.getByTestId('gradcam');
+  await expect(gradcam).toHaveAttribute('data-size', '7', { timeout: 60_000 });
+  await expect(gradcam).toHaveAttribute('data-max', /^1(\.0+)?$/);
+  // The layer explorer says it reads MobileNet v1 only, for now.
+  await page.getByTestId('layer-explorer-toggle').click();
+  await expect(page.getByTestId('layer-error')).toHaveAttribute('data-code', 'unsupportedBase', { timeout: 60_000 });
+
+  // Exported: the metadata names the base.
+  const downloads: Record<string, string> = {};
+  page.on('download', async (download) => void (downloads[download.suggestedFilename()] = (await download.path()) ?? ''));
+  await page.getByTestId('export-model').click();
+  await expect.poll(() => Object.keys(downloads).length, { timeout: 30_000 }).toBe(3);
+  await expect.poll(() => downloads['metadata.json'] ?? '', { timeout: 30_000 }).not.toBe('');
+  const metadata = JSON.parse(readFileSync(downloads['metadata.json'], 'utf8'));
+  expect(metadata.baseId).toBe('mobilenet_v2_0.35');
+  expect(metadata.base).toMatch(/^MobileNet v2 0\.35 @ 224 \(ImageNet\), cut at out_relu/);
+
+  // Reload: the base, the photos and the trained classifier come back.
+  await page.reload();
+  await expect(status(page)).toHaveAttribute('data-base', 'mobilenet_v2_0.35', { timeout: 120_000 });
+  await expect(status(page)).toHaveAttribute('data-status', 'ready');
+  await expect(select).toHaveValue('mobilenet_v2_0.35');
+  for (const k of [0, 1]) await expect(cards(page).nth(k).getByTestId('class-count')).toHaveText('8 images', { timeout: 30_000 });
+  await expect(page.getByTestId('classifier-source')).toBeVisible();
+  const restored = await predict(page, imagesOf('1')[45]);
+  restored.forEach((p, k) => expect(Math.abs(p - probabilities[k])).toBeLessThan(1e-5));
+
+  // Back to v1: asked first (a classifier is trained); the photos stay, the classifier goes.
+  page.once('dialog', (dialog) => void dialog.accept());
+  await chooseBase(page, 'mobilenet_v1_0.25');
+  await expect(page.getByTestId('classifier-source')).toHaveCount(0);
+  for (const k of [0, 1]) await expect(cards(page).nth(k).getByTestId('class-count')).toHaveText('8 images');
+  await page.getByRole('button', { name: /^Train/ }).click();
+  await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 180_000 });
+  expect(await predict(page, imagesOf('1')[45])).toHaveLength(2);
+});
+
+test('a classifier saved on another base says so after the base was switched; a larger alpha loads from its hosted folder', async ({ page, offOriginRequests }) => {
+  // The hosted MobileNet v2 0.50 folder, answered from the 0.35 files (the same layout): no request leaves the machine.
+  const folder = join(SHARED, 'models', 'mobilenet_v2_0.35_224');
+  const files = new Map(readdirSync(folder).map((name) => [name, readFileSync(join(folder, name))]));
+  const hosted: string[] = [];
+  await page.context().route('https://storage.googleapis.com/teachable-machine-models/**', async (route) => {
+    const url = route.request().url();
+    hosted.push(url);
+    const body = files.get(url.split('/').pop()!);
+    await route.fulfill(body ? { status: 200, body, contentType: url.endsWith('.json') ? 'application/json' : 'application/octet-stream', headers: { 'access-control-allow-origin': '*' } } : { status: 404 });
+  });
+  await openStudio(page, '');
+  await addPhotos(page);
+  await page.getByTestId('head-epochs').fill('10');
+  await page.getByRole('button', { name: /^Train/ }).click();
+  await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 180_000 });
+
+  page.once('dialog', (dialog) => void dialog.accept());
+  await chooseBase(page, 'mobilenet_v2_0.50');
+  expect(hosted.some((url) => url.endsWith('mobilenet_v2_weights_tf_dim_ordering_tf_kernels_0.50_224_no_top/model.json'))).toBe(true);
+  await expect(status(page).locator('xpath=..')).toContainText('downloaded');
+
+  // A reload before training again: the classifier saved on v1 0.25 is not used, and the studio says why.
+  await page.reload();
+  await expect(status(page)).toHaveAttribute('data-base', 'mobilenet_v2_0.50', { timeout: 120_000 });
+  await expect(page.getByTestId('base-mismatch')).toContainText('trained on MobileNet v1 0.25; the base now is MobileNet v2 0.5');
+  await expect(page.getByTestId('classifier-source')).toHaveCount(0);
+  for (const k of [0, 1]) await expect(cards(page).nth(k).getByTestId('class-count')).toHaveText('8 images', { timeout: 30_000 });
+  await page.getByRole('button', { name: /^Train/ }).click();
+  await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 180_000 });
+  expect(await predict(page, imagesOf('0')[45])).toHaveLength(2);
+
+  // Loaded once, it is kept in this browser: with the hosted folder unreachable, a reload loads it from IndexedDB.
+  await page.context().unroute('https://storage.googleapis.com/teachable-machine-models/**');
+  await page.context().route('https://storage.googleapis.com/**', (route) => route.abort());
+  await page.reload();
+  await expect(status(page)).toHaveAttribute('data-base', 'mobilenet_v2_0.50', { timeout: 120_000 });
+  await expect(status(page)).toHaveText('ready');
+  await expect(status(page).locator('xpath=..')).toContainText("from this browser's cache");
+  await expect(page.getByTestId('classifier-source')).toBeVisible();
+
+  // The hosted requests above were answered here; nothing else left the origin.
+  offOriginRequests.splice(0, offOriginRequests.length, ...offOriginRequests.filter((url) => !url.startsWith('https://storage.googleapis.com/teachable-machine-models/')));
+});
