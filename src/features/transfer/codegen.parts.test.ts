@@ -1,7 +1,9 @@
 /**
  * Parts of the exported code checked in this process, without Python or a Node subprocess: the
  * head's layers for each pooling (the generated buildHead() run with this tfjs against the studio's
- * buildHead), the input checks, and the generated augment() against the studio's augmentation.
+ * buildHead, on MobileNet v1 0.25's and v2 0.35's embeddings), the base each part names (v2: head
+ * only, as the studio trains it), the input checks, and the generated augment() against the
+ * studio's augmentation.
  * codegen.test.ts checks the whole train.py and module.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -9,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../engine/random';
 import { augmentTensor } from './worker/augment';
 import { buildHead } from './worker/head';
-import { checkInput, generatePython, generateTfjs, headSummary, type CodegenInput } from './codegen';
+import { BASE_IDS, BASES, type BaseSpec } from './bases';
+import { checkInput, FINE_TUNING_V1_ONLY, generatePython, generateTfjs, headSummary, settingsSummary, type CodegenInput } from './codegen';
 import { DEFAULT_AUGMENTATION, DEFAULT_HEAD, LESSON_HEAD, POOLINGS, type Augmentation, type HeadConfig, type Pooling } from './meta';
 
 /** Each of `snippets` in `source`, in this order (none before the previous one ends). */
@@ -28,6 +31,9 @@ function generated<T>(source: string, name: string, scope: Record<string, unknow
   const body = source.slice(start, source.indexOf('\n}\n', start) + 2);
   return new Function('tf', ...Object.keys(scope), `${body}\nreturn ${name};`)(tf, ...Object.values(scope));
 }
+
+const V1 = BASES['mobilenet_v1_0.25'];
+const V2: BaseSpec = BASES['mobilenet_v2_0.35'];
 
 /** A layer's class and the settings that matter here. */
 const KEYS = ['units', 'activation', 'rate', 'poolSize', 'strides', 'padding', 'scale', 'offset'];
@@ -82,17 +88,90 @@ describe.each<[Pooling, string]>([
     expect(headSummary({ ...DEFAULT_HEAD, pooling, units: 0 }, 2)).toBe(`${summary} -> Dense(2, softmax)`);
   });
 
-  it.each(heads)('builds exactly the studio\'s head (units $units, dropout $dropout)', async (head) => {
+  const cases = [V1, V2].flatMap((base) => heads.map((head) => ({ ...head, base })));
+  it.each(cases)('builds exactly the studio\'s head on $base.label (units $units, dropout $dropout)', async ({ base, ...head }) => {
     await tf.setBackend('cpu');
     const classNames = ['a', 'b', 'c'];
-    const build = generated<() => tf.Sequential>(generateTfjs({ head, classNames }), 'buildHead', { SETTINGS: head, CLASS_NAMES: classNames });
-    const [fromCode, fromStudio] = [build(), buildHead(head, classNames.length)];
+    const build = generated<() => tf.Sequential>(generateTfjs({ head, classNames, base }), 'buildHead', { SETTINGS: head, CLASS_NAMES: classNames });
+    const [fromCode, fromStudio] = [build(), buildHead(head, classNames.length, base.embeddingShape)];
     expect(describeLayers(fromCode)).toEqual(describeLayers(fromStudio));
+    expect(fromCode.inputs[0].shape).toEqual([null, ...base.embeddingShape]);
     // the same initial weights (seeded), so the same outputs
-    const x = tf.randomUniform([2, 7, 7, 256], 0, 6, 'float32', 3);
+    const x = tf.randomUniform([2, ...base.embeddingShape], 0, 6, 'float32', 3);
     const [a, b] = [fromCode.predict(x) as tf.Tensor, fromStudio.predict(x) as tf.Tensor];
     expect(Array.from(a.dataSync())).toEqual(Array.from(b.dataSync()));
     tf.dispose([x, a, b]);
+    fromCode.dispose();
+    fromStudio.dispose();
+  });
+});
+
+describe('the base', () => {
+  const input: CodegenInput = { head: { ...DEFAULT_HEAD, fineTuneBlocks: 3 }, classNames: ['a', 'b'] };
+
+  it('is MobileNet v1 0.25 by default: the same code as with the base named', () => {
+    expect(generatePython(input)).toBe(generatePython({ ...input, base: V1 }));
+    expect(generateTfjs(input)).toBe(generateTfjs({ ...input, base: V1 }));
+    expect(settingsSummary(input)[0]).toBe('base: MobileNet v1 0.25 @ 224 (ImageNet), cut at conv_pw_13_relu -> [7, 7, 256], frozen');
+    expect(settingsSummary(input)[4]).toBe('fine-tuning: top 3 block(s) (blocks 11-13), 5 epochs, learning rate 0.0001, augmentation on (flip, zoom-in up to 20 %)');
+  });
+
+  it('is named in the settings summary, with fine-tuning off on v2', () => {
+    expect(settingsSummary({ ...input, base: V2 })[0]).toBe('base: MobileNet v2 0.35 @ 224 (ImageNet), cut at out_relu -> [7, 7, 1280], frozen');
+    expect(settingsSummary({ ...input, base: V2 })[4]).toBe(`fine-tuning: off (head only): 3 block(s) set, but ${FINE_TUNING_V1_ONLY}`);
+    expect(settingsSummary({ ...input, head: DEFAULT_HEAD, base: V2 })[4]).toBe('fine-tuning: off (head only)');
+  });
+
+  it.each(BASE_IDS)('%s: Keras constructor, cut layer, shape and hosted URL in the code', (id) => {
+    const base = BASES[id];
+    const python = generatePython({ ...input, base });
+    const js = generateTfjs({ ...input, base });
+    const [application, args] = [base.keras.slice(0, base.keras.indexOf('(')), base.keras.slice(base.keras.indexOf('(') + 1)];
+    expectInOrder(python, [
+      `# train.py: transfer learning on ${base.label}, exported from Neural Playground.\n`,
+      `TRUNCATION_LAYER = '${base.cutLayer}'\nEMBEDDING_SHAPE = (${base.embeddingShape.join(', ')})\n`,
+      `    """${base.label} (ImageNet weights) cut at ${base.cutLayer} and frozen."""\n`,
+      `    base = ${application}(\n        ${args.replace('(224, 224, 3)', '(IMAGE_SIZE, IMAGE_SIZE, 3)')}\n`,
+      `    # Without its top, Keras's ${base.label} already ends at ${base.cutLayer}: [batch, ${base.embeddingShape.join(', ')}].\n`,
+    ]);
+    expect(python).toContain(`alpha=${base.alpha === 1 ? '1.0' : base.alpha}, include_top=False`);
+    expectInOrder(js, [
+      `// Transfer learning on ${base.label} with TensorFlow.js`,
+      `export const MODEL_URL = ${JSON.stringify(base.hostedUrl)};\n`,
+      `/** The layer where ${base.label} is cut: its output is [batch, ${base.embeddingShape.join(', ')}]. */\nexport const TRUNCATION_LAYER = "${base.cutLayer}";\n`,
+      `-> [batch, ${base.embeddingShape.join(', ')}]. */\nexport async function loadBase(`,
+      `in batches: [n, ${base.embeddingShape.join(', ')}]`,
+      `inputShape: [${base.embeddingShape.join(', ')}]`,
+    ]);
+    const v2 = base.family === 'mobilenet_v2';
+    for (const source of [python, js]) {
+      expect(source.includes('conv_pw_'), id).toBe(!v2);
+      expect(/fine_tune\(|fineTune\(/.test(source), id).toBe(!v2);
+      expect(source.includes(FINE_TUNING_V1_ONLY), id).toBe(v2);
+    }
+    expect(python.includes('MobileNetV2(') && python.includes("'out_relu'") && python.includes('(7, 7, 1280)')).toBe(v2);
+  });
+
+  it('on v2, is the head-only code: fine-tuning settings change only the summary line (and SETTINGS in the module)', () => {
+    const diff = (a: string, b: string) => {
+      const [x, y] = [a.split('\n'), b.split('\n')];
+      expect(x).toHaveLength(y.length);
+      return x.flatMap((line, k) => (line === y[k] ? [] : [[line, y[k]]]));
+    };
+    const asked = { ...input, base: V2, head: { ...input.head, fineTuneBlocks: 13, fineTuneEpochs: 9, augmentation: { flip: true, rotation: 30, zoom: 0.3, brightness: 0.2, contrast: 0.4 } } };
+    const headOnly = { ...asked, head: { ...asked.head, fineTuneBlocks: 0 } };
+    const line = `fine-tuning: off (head only): 13 block(s) set, but ${FINE_TUNING_V1_ONLY}`;
+    expect(diff(generatePython(asked), generatePython(headOnly))).toEqual([[`#   ${line}`, '#   fine-tuning: off (head only)']]);
+    expect(diff(generateTfjs(asked), generateTfjs(headOnly))).toEqual([[`//   ${line}`, '//   fine-tuning: off (head only)'], ['  fineTuneBlocks: 13,', '  fineTuneBlocks: 0,']]);
+    // on v1 the same settings do fine-tune: the check sees a difference
+    expect(generatePython({ ...asked, base: V1 }).split('\n').length).toBeGreaterThan(generatePython({ ...headOnly, base: V1 }).split('\n').length + 10);
+  });
+
+  it("catches a head built for the other base's embedding", async () => {
+    await tf.setBackend('cpu');
+    const build = generated<() => tf.Sequential>(generateTfjs({ ...input, base: V1 }), 'buildHead', { SETTINGS: DEFAULT_HEAD, CLASS_NAMES: ['a', 'b'] });
+    const [fromCode, fromStudio] = [build(), buildHead(DEFAULT_HEAD, 2, V2.embeddingShape)];
+    expect(describeLayers(fromCode)).not.toEqual(describeLayers(fromStudio));
     fromCode.dispose();
     fromStudio.dispose();
   });
@@ -112,6 +191,7 @@ describe('checkInput', () => {
     ['counts that do not match the classes', { ...ok, imagesPerClass: [1] }],
     ['a negative rotation', { ...ok, head: { ...DEFAULT_HEAD, augmentation: { ...DEFAULT_HEAD.augmentation, rotation: -5 } } }],
     ['a NaN contrast', { ...ok, head: { ...DEFAULT_HEAD, augmentation: { ...DEFAULT_HEAD.augmentation, contrast: NaN } } }],
+    ['an unknown base', { ...ok, base: { ...V2, id: 'resnet50' as never } }],
   ])('rejects %s', (_, input) => {
     expect(() => checkInput(input)).toThrow(RangeError);
     expect(() => generatePython(input)).toThrow(RangeError);

@@ -21,7 +21,10 @@ calls = sorted({ast.unparse(n.func) for n in ast.walk(tree) if isinstance(n, ast
 print(json.dumps({'undefined': undefined, 'classNames': names[0] if names else None, 'calls': calls}))
 `;
 
-/** A stand-in for TensorFlow: records what train.py asks of it. MobileNet has Keras's layer names. */
+/**
+ * A stand-in for TensorFlow: records what train.py asks of it. MobileNet (v1) and MobileNetV2 have
+ * Keras's layer names and output shapes without their tops ([7, 7, 256] at alpha 0.25; [7, 7, 1280]).
+ */
 export const STUB_PY = `
 import sys
 from unittest import mock
@@ -36,14 +39,27 @@ class Layer:
         self.name = name
         self.trainable = True
 
+def v1_names():
+    names = ['input_1', 'conv1', 'conv1_bn', 'conv1_relu']
+    for n in range(1, 14):
+        names += ['conv_pad_%d' % n] if n in (2, 4, 6, 12) else []
+        names += [p % n for p in ('conv_dw_%d', 'conv_dw_%d_bn', 'conv_dw_%d_relu', 'conv_pw_%d', 'conv_pw_%d_bn', 'conv_pw_%d_relu')]
+    return names
+
+def v2_names():
+    names = ['input_1', 'Conv1', 'bn_Conv1', 'Conv1_relu', 'expanded_conv_depthwise', 'expanded_conv_depthwise_BN',
+             'expanded_conv_depthwise_relu', 'expanded_conv_project', 'expanded_conv_project_BN']
+    for n in range(1, 17):
+        names += [p % n for p in ('block_%d_expand', 'block_%d_expand_BN', 'block_%d_expand_relu')]
+        names += ['block_%d_pad' % n] if n in (1, 3, 6, 13) else []
+        names += [p % n for p in ('block_%d_depthwise', 'block_%d_depthwise_BN', 'block_%d_depthwise_relu', 'block_%d_project', 'block_%d_project_BN')]
+        names += ['block_%d_add' % n] if n not in (1, 3, 6, 10, 13, 16) else []
+    return names + ['Conv_1', 'Conv_1_bn', 'out_relu']
+
 class Base:
-    def __init__(self):
-        names = ['input_1', 'conv1', 'conv1_bn', 'conv1_relu']
-        for n in range(1, 14):
-            names += ['conv_pad_%d' % n] if n in (2, 4, 6, 12) else []
-            names += [p % n for p in ('conv_dw_%d', 'conv_dw_%d_bn', 'conv_dw_%d_relu', 'conv_pw_%d', 'conv_pw_%d_bn', 'conv_pw_%d_relu')]
+    def __init__(self, names, channels):
         self.layers = [Layer(name) for name in names]
-        self.output = mock.Mock(shape=(None, 7, 7, 256))
+        self.output = mock.Mock(shape=(None, 7, 7, channels))
         self._trainable = True
         self.calls = []
     @property
@@ -58,10 +74,13 @@ class Base:
         self.calls.append(kwargs)
         return mock.MagicMock(name='features')
 
-def mobilenet(**kwargs):
-    state['mobilenet'] = kwargs
-    state['base'] = Base()
-    return state['base']
+def application(name, names, channels):
+    def make(**kwargs):
+        state['application'] = name
+        state['mobilenet'] = kwargs
+        state['base'] = Base(names, channels)
+        return state['base']
+    return make
 
 def dataset(name):
     ds = mock.MagicMock(name=name)
@@ -77,7 +96,8 @@ def save(path):
     with open(path, 'w') as file:
         file.write('model')
 
-keras.applications.MobileNet.side_effect = mobilenet
+keras.applications.MobileNet.side_effect = application('MobileNet', v1_names(), 256)
+keras.applications.MobileNetV2.side_effect = application('MobileNetV2', v2_names(), 1280)
 keras.utils.image_dataset_from_directory.side_effect = from_directory
 keras.Model.return_value.save.side_effect = save
 
@@ -92,7 +112,7 @@ def layer_order():
 def report():
     model, base = keras.Model.return_value, state.get('base')
     return {
-        'datasets': state.get('datasets', []), 'mobilenet': state.get('mobilenet'), 'baseCalls': base and base.calls,
+        'datasets': state.get('datasets', []), 'application': state.get('application'), 'mobilenet': state.get('mobilenet'), 'baseCalls': base and base.calls,
         'trainable': base and {layer.name: layer.trainable for layer in base.layers},
         'rescaling': calls(layers.Rescaling), 'flatten': calls(layers.Flatten), 'average': calls(layers.GlobalAveragePooling2D),
         'averagePooling': calls(layers.AveragePooling2D), 'dense': calls(layers.Dense), 'layers': layer_order(),

@@ -3,7 +3,8 @@
  * The exported code must be correct, not just look right. Python (no TensorFlow here): py_compile,
  * ast.parse, an undefined-name check (the lesson's example used an unimported `Flatten`), the class
  * names parsed back with ast, and a run of train.py against a stand-in `tensorflow` package that
- * records every call. JavaScript: `node --check` and importing the module. codegen.train.test.ts
+ * records every call. Each on MobileNet v1 0.25 (the default) and on MobileNet v2 0.35, which the
+ * studio does not fine-tune (its code must train the head alone). JavaScript: `node --check` and importing the module. codegen.train.test.ts
  * trains the module on the real MobileNet in Node (weights that must and must not change, no
  * leaked tensors); codegen.parts.test.ts runs parts of the module (buildHead, augment) in-process.
  */
@@ -12,12 +13,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generatePython, generateTfjs, type CodegenInput } from './codegen';
+import { BASES, type BaseSpec } from './bases';
+import { FINE_TUNING_V1_ONLY, generatePython, generateTfjs, type CodegenInput } from './codegen';
 import { jsString } from './codegenJs';
 import { KERAS_OPTIMIZERS, pyString } from './codegenPython';
 import { CHECK_PY, DRIVER_PY, STUB_PY } from './codegen.pyfixtures';
-import { augmentsFineTuning, DEFAULT_HEAD, HOSTED_MOBILENET_URL, LESSON_HEAD, POOLINGS, REGION_POOL, REGION_SCALE, TRUNCATION_LAYER, type HeadConfig, type Pooling } from './meta';
+import { DEFAULT_HEAD, HOSTED_MOBILENET_URL, LESSON_HEAD, POOLINGS, REGION_POOL, REGION_SCALE, TRUNCATION_LAYER, type Pooling } from './meta';
 
+const V2 = BASES['mobilenet_v2_0.35'];
 const TRICKY = ['say "hi"', "it's", 'back\\slash', 'C:\\new\\table\\', '中文 类别', '🐱‍👤 ninja', 'two\nlines', 'tab\tand\rcr', 'sep\u2028para\u2029', 'bell\u0007', 'zero\u200bwidth', '"""', "'''", '{x} ${y} `z`', 'é (e\u0301)', '\u00a0nbsp', '\ufeffbom'];
 
 const CASES: [string, CodegenInput][] = [
@@ -37,7 +40,41 @@ const CASES: [string, CodegenInput][] = [
   ['fine-tuning with rotation and contrast only', { head: { ...DEFAULT_HEAD, fineTuneBlocks: 3, augmentation: { flip: false, rotation: 90, zoom: 0, brightness: 0, contrast: 0.7 } }, classNames: ['a', 'b'] }],
   ['fine-tuning, augmentation on with every setting off', { head: { ...DEFAULT_HEAD, fineTuneBlocks: 2, augmentation: { flip: false, rotation: 0, zoom: 0, brightness: 0, contrast: 0 } }, classNames: ['a', 'b'] }],
   ['augmentation settings without fine-tuning', { head: { ...DEFAULT_HEAD, augmentScratch: true, augmentation: { flip: true, rotation: 10, zoom: 0.1, brightness: 0.1, contrast: 0.1 } }, classNames: ['a', 'b'] }],
+  ['v1 0.25 named explicitly, fine-tuning', { head: { ...DEFAULT_HEAD, fineTuneBlocks: 2 }, classNames: ['a', 'b'], base: BASES['mobilenet_v1_0.25'] }],
+  ['v2 0.35: Teachable Machine defaults (regions)', { head: DEFAULT_HEAD, classNames: ['cat', 'dog', 'bird'], imagesPerClass: [12, 10, 8], base: V2 }],
+  ["v2 0.35: the lesson's Flatten + Dense 1024 + RMSprop", { head: { ...LESSON_HEAD, pooling: 'flatten' }, classNames: ['daisy', 'rose'], base: V2 }],
+  ['v2 0.35: GlobalAveragePooling2D, dropout 0.3 + SGD, no validation', { head: { ...DEFAULT_HEAD, pooling: 'average', dropout: 0.3, optimizer: 'sgd', learningRate: 0.01, validationSplit: 0 }, classNames: ['x', 'y', 'z'], base: V2 }],
+  ['v2 0.35: fine-tuning with every augmentation asked (head only)', { head: { ...DEFAULT_HEAD, fineTuneBlocks: 2, augmentation: { flip: true, rotation: 15, zoom: 0.35, brightness: 0.1, contrast: 0.3 } }, classNames: ['up', 'down'], imagesPerClass: [3, 4], base: V2 }],
+  ['v2 0.35: tricky class names, 13 fine-tuning blocks asked (head only)', { head: { ...LESSON_HEAD, units: 0, fineTuneBlocks: 13, augment: false }, classNames: TRICKY, base: V2 }],
 ];
+
+/** The base a case's code is for (generatePython's default: v1 0.25). */
+const baseOf = (input: CodegenInput): BaseSpec => input.base ?? BASES['mobilenet_v1_0.25'];
+/** Whether the studio fine-tunes: only MobileNet v1's blocks (on v2 it trains the head alone). */
+const fineTuning = (input: CodegenInput) => input.head.fineTuneBlocks > 0 && baseOf(input).family === 'mobilenet_v1';
+/** Whether the fine-tuning code augments (the settings' augmentation changes something). */
+const augmenting = (input: CodegenInput) => {
+  const a = input.head.augmentation;
+  return fineTuning(input) && input.head.augment && (a.flip || a.rotation > 0 || a.zoom > 0 || a.brightness > 0 || a.contrast > 0);
+};
+/** Keras's applications class of each family, and what code for the other family must not name. */
+const KERAS_APPLICATION = { mobilenet_v1: 'MobileNet', mobilenet_v2: 'MobileNetV2' } as const;
+const FOREIGN: Record<BaseSpec['family'], (string | RegExp)[]> = {
+  mobilenet_v1: ['MobileNetV2', 'out_relu', '1280', 'mobilenet_v2', 'block_'],
+  mobilenet_v2: [/conv_(dw|pw)_/, 'conv_pw_13_relu', 'alpha=0.25', 'applications.MobileNet(', '7, 7, 256', 'mobilenet_v1', 'MobileNet v1 0.25', 'FINE_TUNE_', 'fineTune(', 'unfreeze', 'augment('],
+};
+/** The base named in the code, and nothing of the other family's. */
+function expectBase(source: string, input: CodegenInput) {
+  const base = baseOf(input);
+  for (const name of [base.cutLayer, `${base.embeddingShape.join(', ')}`, base.label]) expect(source).toContain(name);
+  if (base.family === 'mobilenet_v2') for (const name of ['out_relu', '7, 7, 1280', 'MobileNet v2 0.35']) expect(source).toContain(name);
+  for (const foreign of FOREIGN[base.family]) {
+    if (typeof foreign === 'string') expect(source.includes(foreign), foreign).toBe(false);
+    else expect(source, String(foreign)).not.toMatch(foreign);
+  }
+  // the one note that fine-tuning is v1-only, exactly where fine-tuning was asked and is not done
+  expect(source.split(FINE_TUNING_V1_ONLY).length - 1).toBe(input.head.fineTuneBlocks > 0 && !fineTuning(input) ? 1 : 0);
+}
 
 /** What each pooling puts before the Dense layers: the layer classes, train.py's calls and the module's. */
 const POOLING_LAYERS: Record<Pooling, string[]> = { regions: ['AveragePooling2D', 'Flatten', 'Rescaling'], average: ['GlobalAveragePooling2D'], flatten: ['Flatten'] };
@@ -46,11 +83,11 @@ const KERAS_POOLING: Record<Pooling, string[]> = {
   average: ['layers.GlobalAveragePooling2D()(x)'],
   flatten: ['layers.Flatten()(x)'],
 };
-const TFJS_POOLING: Record<Pooling, string[]> = {
-  regions: [`tf.layers.averagePooling2d({ inputShape: [7, 7, 256], poolSize: ${REGION_POOL}, strides: ${REGION_POOL} })`, 'tf.layers.flatten()', `tf.layers.rescaling({ scale: ${REGION_SCALE} })`],
-  average: ['tf.layers.globalAveragePooling2d({ inputShape: [7, 7, 256] })'],
-  flatten: ['tf.layers.flatten({ inputShape: [7, 7, 256] })'],
-};
+const tfjsPooling = (channels: number): Record<Pooling, string[]> => ({
+  regions: [`tf.layers.averagePooling2d({ inputShape: [7, 7, ${channels}], poolSize: ${REGION_POOL}, strides: ${REGION_POOL} })`, 'tf.layers.flatten()', `tf.layers.rescaling({ scale: ${REGION_SCALE} })`],
+  average: [`tf.layers.globalAveragePooling2d({ inputShape: [7, 7, ${channels}] })`],
+  flatten: [`tf.layers.flatten({ inputShape: [7, 7, ${channels}] })`],
+});
 
 /** Each of `snippets` in `source` in this order, and no other pooling's calls (`all`: every pooling's). */
 function expectPooling(source: string, snippets: string[], all: string[]) {
@@ -113,14 +150,15 @@ function mockRun(source: string, classNames: string[], counts: number[]) {
   return { ...result, out, report: JSON.parse(line?.slice(7) ?? 'null') };
 }
 
-/** Which layers fine-tuning must make trainable: conv_dw_N / conv_pw_N with N > 13 − K. */
-const shouldTrain = (name: string, head: HeadConfig) => {
+/** Which layers fine-tuning must make trainable: conv_dw_N / conv_pw_N with N > 13 − K (v1 only: none of v2's). */
+const shouldTrain = (name: string, input: CodegenInput) => {
   const match = /^conv_(dw|pw)_(\d+)$/.exec(name);
-  return head.fineTuneBlocks > 0 && match !== null && Number(match[2]) > 13 - head.fineTuneBlocks;
+  return fineTuning(input) && match !== null && Number(match[2]) > 13 - input.head.fineTuneBlocks;
 };
 
 describe.each(CASES)('train.py: %s', (_, input) => {
   const { head, classNames } = input;
+  const base = baseOf(input);
   const source = generatePython(input);
 
   it('compiles (py_compile, ast.parse) and uses no undefined name', () => {
@@ -132,7 +170,8 @@ describe.each(CASES)('train.py: %s', (_, input) => {
     expect(checked.undefined).toEqual([]);
     expect(checked.classNames).toEqual(classNames);
     const pooling = POOLING_LAYERS[head.pooling].map((name) => `layers.${name}`);
-    expect(checked.calls).toEqual(expect.arrayContaining([...pooling, 'tf.keras.utils.image_dataset_from_directory', 'tf.keras.applications.MobileNet']));
+    expect(checked.calls).toEqual(expect.arrayContaining([...pooling, 'tf.keras.utils.image_dataset_from_directory', `tf.keras.applications.${KERAS_APPLICATION[base.family]}`]));
+    expect(checked.calls.filter((call) => call.startsWith('tf.keras.applications.'))).toEqual([`tf.keras.applications.${KERAS_APPLICATION[base.family]}`]);
   });
 
   it('states the settings in its code', () => {
@@ -143,7 +182,12 @@ describe.each(CASES)('train.py: %s', (_, input) => {
     expect(source.includes('layers.Dropout(')).toBe(head.dropout > 0);
     const dense = head.units > 0 ? `layers.Dense(${head.units}, activation='relu')(x)` : "layers.Dense(num_classes, activation='softmax')(x)";
     expectPooling(source, [...KERAS_POOLING[head.pooling], dense], POOLINGS.flatMap((p) => KERAS_POOLING[p]));
-    expect(source.includes('def fine_tune(')).toBe(head.fineTuneBlocks > 0);
+    expect(source.includes('def fine_tune(')).toBe(fineTuning(input));
+    expect(source.includes('def augmentation(')).toBe(augmenting(input));
+    expect(source).toContain(`TRUNCATION_LAYER = '${base.cutLayer}'\nEMBEDDING_SHAPE = (7, 7, ${base.embeddingShape[2]})\n`);
+    expect(source).toContain(`    base = tf.keras.applications.${KERAS_APPLICATION[base.family]}(\n        input_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), alpha=${base.alpha}, include_top=False, weights='imagenet')\n`);
+    expect(source).toContain(`    """${base.label} (ImageNet weights) cut at ${base.cutLayer} and frozen."""\n`);
+    expectBase(source, input);
     expect(source).toMatch(/^# Studio settings that produced this script:$/m);
     expect(source).toContain("if __name__ == '__main__':\n    main()");
   });
@@ -158,7 +202,8 @@ describe.each(CASES)('train.py: %s', (_, input) => {
     const [dataset] = report.datasets;
     expect(dataset).toMatchObject({ class_names: classNames, label_mode: 'categorical', image_size: [224, 224], batch_size: head.batchSize, seed: head.seed });
     expect(dataset.subset).toBe(head.validationSplit > 0 ? 'both' : undefined);
-    expect(report.mobilenet).toEqual({ input_shape: [224, 224, 3], alpha: 0.25, include_top: false, weights: 'imagenet' });
+    expect(report.application).toBe(KERAS_APPLICATION[base.family]);
+    expect(report.mobilenet).toEqual({ input_shape: [224, 224, 3], alpha: base.alpha, include_top: false, weights: 'imagenet' });
     expect(report.baseCalls).toEqual([{ training: false }]);
     const regions = head.pooling === 'regions';
     // the input's x / 127.5 - 1, then (regions) x REGION_SCALE
@@ -171,17 +216,18 @@ describe.each(CASES)('train.py: %s', (_, input) => {
     const hidden = head.units > 0 ? [[[head.units], { activation: 'relu' }]] : [];
     expect(report.dense).toEqual([...hidden, [[classNames.length], { activation: 'softmax' }]]);
     expect(report.dropout.map((call: unknown[]) => (call[0] as number[])[0])).toEqual(head.dropout > 0 ? [head.dropout] : []);
-    const rates = head.fineTuneBlocks > 0 ? [head.learningRate, head.fineTuneLearningRate] : [head.learningRate];
+    const rates = fineTuning(input) ? [head.learningRate, head.fineTuneLearningRate] : [head.learningRate];
     expect(report.optimizers[KERAS_OPTIMIZERS[head.optimizer]].map((call: [unknown, { learning_rate: number }]) => call[1].learning_rate)).toEqual(rates);
     expect(report.compile).toEqual(rates.map(() => ({ loss: 'categorical_crossentropy', metrics: ['accuracy'] })));
     const validation = head.validationSplit > 0;
     const fits: Record<string, unknown>[] = [{ epochs: head.epochs, validation }];
-    if (head.fineTuneBlocks > 0) fits.push({ initial_epoch: head.epochs, epochs: head.epochs + head.fineTuneEpochs, validation });
+    if (fineTuning(input)) fits.push({ initial_epoch: head.epochs, epochs: head.epochs + head.fineTuneEpochs, validation });
     expect(report.fit).toEqual(fits);
-    for (const [name, trainable] of Object.entries(report.trainable)) expect([name, trainable]).toEqual([name, shouldTrain(name, head)]);
+    expect(Object.keys(report.trainable).at(-1)).toBe(base.cutLayer);
+    for (const [name, trainable] of Object.entries(report.trainable)) expect([name, trainable]).toEqual([name, shouldTrain(name, input)]);
     // The studio's augmentation, layer by layer (only the settings that change something).
     const a = head.augmentation;
-    const augments = head.fineTuneBlocks > 0 && head.augment && (a.flip || a.rotation > 0 || a.zoom > 0 || a.brightness > 0 || a.contrast > 0);
+    const augments = augmenting(input);
     const resampled = { fill_mode: 'reflect', interpolation: 'bilinear' };
     expect(report.randomFlip).toEqual(augments && a.flip ? [[['horizontal'], { seed: head.seed }]] : []);
     expect(report.randomRotation).toEqual(augments && a.rotation > 0 ? [[[a.rotation / 360], { ...resampled, seed: head.seed + 1 }]] : []);
@@ -210,6 +256,23 @@ describe('train.py: the checks can fail', () => {
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toContain("missing folder for class 'rose'");
   });
+
+  it("catches code for the wrong base: load_base()'s asserts, and the names in the code", () => {
+    const v2 = { ...input, base: V2 };
+    const v2Source = generatePython(v2);
+    for (const [from, to, message] of [
+      ["TRUNCATION_LAYER = 'out_relu'", "TRUNCATION_LAYER = 'conv_pw_13_relu'", 'AssertionError: out_relu'],
+      ['EMBEDDING_SHAPE = (7, 7, 1280)', 'EMBEDDING_SHAPE = (7, 7, 256)', 'AssertionError: (None, 7, 7, 1280)'],
+      ['applications.MobileNetV2(', 'applications.MobileNet(', 'AssertionError: conv_pw_13_relu'],
+    ]) {
+      const wrong = mockRun(v2Source.replace(from, to), input.classNames, [2, 2]);
+      expect(wrong.status, from).not.toBe(0);
+      expect(wrong.stderr, from).toContain(message);
+    }
+    expect(() => expectBase(source, v2)).toThrow();
+    expect(() => expectBase(v2Source, input)).toThrow();
+    expect(() => expectBase(v2Source.replace('# train.py', '# conv_pw_1 train.py'), v2)).toThrow();
+  });
 });
 
 describe('pyString', () => {
@@ -232,18 +295,24 @@ describe.each(CASES)('the TensorFlow.js module: %s', (_, input) => {
   });
 
   it('states the settings in its code', () => {
-    expect(source).toContain(`export const MODEL_URL = ${jsString(HOSTED_MOBILENET_URL)};`);
-    expect(source).toContain(`export const TRUNCATION_LAYER = ${jsString(TRUNCATION_LAYER)};`);
+    const base = baseOf(input);
+    expect(source).toContain(`export const MODEL_URL = ${jsString(base.hostedUrl)};`);
+    expect(source).toContain(`export const TRUNCATION_LAYER = ${jsString(base.cutLayer)};`);
+    if (base.family === 'mobilenet_v1') expect([base.hostedUrl, base.cutLayer]).toEqual([HOSTED_MOBILENET_URL, TRUNCATION_LAYER]);
+    else expect(base.hostedUrl).toMatch(/mobilenet_v2_.*_0\.35_224_no_top\/model\.json$/);
+    expectBase(source, input);
     expect(source).toContain("import * as tf from '@tensorflow/tfjs';");
     expect(source).toContain('tf.model({ inputs: mobilenet.inputs, outputs: layer.output })');
     expect(source).toContain(`return tf.train.${head.optimizer}(learningRate);`);
     expect(source).toContain(`  learningRate: ${head.learningRate},\n`);
     expect(source.includes(`tf.layers.dense({ units: ${head.units}, activation: 'relu'`)).toBe(head.units > 0);
     const dense = head.units > 0 ? `tf.layers.dense({ units: ${head.units}, activation: 'relu'` : "tf.layers.dense({ units: CLASS_NAMES.length, activation: 'softmax'";
-    expectPooling(source, [...TFJS_POOLING[head.pooling], dense], POOLINGS.flatMap((p) => TFJS_POOLING[p]));
+    const pooling = tfjsPooling(base.embeddingShape[2]);
+    expectPooling(source, [...pooling[head.pooling], dense], [256, 1280].flatMap((c) => POOLINGS.flatMap((p) => tfjsPooling(c)[p])));
     expect(source.includes(`tf.layers.dropout({ rate: ${head.dropout}`)).toBe(head.dropout > 0);
-    expect(source.includes('async function fineTune(')).toBe(head.fineTuneBlocks > 0);
-    expect(source.includes('function augment(')).toBe(augmentsFineTuning(head));
+    expect(source.includes('async function fineTune(')).toBe(fineTuning(input));
+    expect(source.includes('fineTune(base, head, split, onEpochEnd)')).toBe(fineTuning(input));
+    expect(source.includes('function augment(')).toBe(augmenting(input));
     expect(classNames.every((name) => source.includes(`  ${jsString(name)},\n`))).toBe(true);
   });
 });
@@ -256,7 +325,8 @@ for (const file of process.argv.slice(2)) {
   const c = (l) => l.getConfig();
   const layers = head.layers.map((l) => [l.getClassName(), c(l).units ?? c(l).rate ?? c(l).scale ?? c(l).poolSize ?? null, c(l).activation ?? c(l).strides ?? null]);
   const pooled = head.layers.find((l) => l.getClassName() === 'Dense').input.shape;
-  results.push({ exports: Object.keys(m).sort(), classNames: m.CLASS_NAMES, settings: m.SETTINGS, layers, pooled, output: head.outputs[0].shape });
+  results.push({ exports: Object.keys(m).sort(), classNames: m.CLASS_NAMES, settings: m.SETTINGS, layers, input: head.inputs[0].shape, pooled, output: head.outputs[0].shape,
+    cut: m.TRUNCATION_LAYER, url: m.MODEL_URL });
   head.dispose();
 }
 console.log('RESULT ' + JSON.stringify(results));
@@ -268,8 +338,12 @@ describe('the TensorFlow.js modules, imported', () => {
     const result = run(process.execPath, [writeTemp('.mjs', LOADER_MJS), ...files]);
     expect(result.status, result.stderr).toBe(0);
     const loaded = JSON.parse(result.stdout.split('\n').find((l) => l.startsWith('RESULT '))!.slice(7));
-    CASES.forEach(([, { head, classNames }], k) => {
-      const { exports, classNames: names, settings, layers, pooled, output } = loaded[k];
+    CASES.forEach(([, input], k) => {
+      const { head, classNames } = input;
+      const base = baseOf(input);
+      const channels = base.embeddingShape[2];
+      const { exports, classNames: names, settings, layers, input: inputShape, pooled, output, cut, url } = loaded[k];
+      expect([cut, url]).toEqual([base.cutLayer, base.hostedUrl]);
       expect(exports).toEqual(['CLASS_NAMES', 'IMAGE_SIZE', 'MODEL_URL', 'SETTINGS', 'TRUNCATION_LAYER', 'buildHead', 'embed', 'loadBase', 'predict', 'preprocess', 'splitByClass', 'train']);
       expect(names).toEqual(classNames);
       expect(settings).toEqual(head);
@@ -282,7 +356,9 @@ describe('the TensorFlow.js modules, imported', () => {
       if (head.units > 0) expected.push(['Dense', head.units, 'relu']);
       if (head.dropout > 0) expected.push(['Dropout', head.dropout, null]);
       expect(layers).toEqual([...expected, ['Dense', classNames.length, 'softmax']]);
-      expect(pooled).toEqual([null, { regions: 1024, average: 256, flatten: 12544 }[head.pooling]]);
+      expect(inputShape).toEqual([null, 7, 7, channels]);
+      expect(pooled).toEqual([null, { regions: 4 * channels, average: channels, flatten: 49 * channels }[head.pooling]]);
+      if (base.family === 'mobilenet_v2') expect(pooled[1]).toBe({ regions: 5120, average: 1280, flatten: 62720 }[head.pooling]);
       expect(output).toEqual([null, classNames.length]);
     });
   });

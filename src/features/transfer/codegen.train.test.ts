@@ -4,15 +4,18 @@
  * must change do and those that must not don't, the epochs are numbered across head and
  * fine-tuning, and no tensor is leaked. Each run is a Node subprocess that imports the generated
  * module. (codegen.test.ts checks train.py and the module's text; this is its slow part, in a file
- * of its own so that neither file takes long.)
+ * of its own so that neither file takes long.) On MobileNet v2 0.35, where the studio trains the
+ * head alone, the module must too, even with fine-tuning blocks set.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BASES } from './bases';
 import { generateTfjs, type CodegenInput } from './codegen';
 import { DEFAULT_HEAD, type HeadConfig } from './meta';
+import { MODEL_DIR_V2 } from './worker/mobilenet.testutil';
 
 let dir = '';
 beforeAll(() => {
@@ -35,16 +38,22 @@ function run(command: string, args: string[]) {
 }
 
 const MODEL_DIR = ['../shared/models/mobilenet_v1_0.25_224', 'public/models/mobilenet_v1_0.25_224'].map((p) => resolve(p)).find((p) => existsSync(join(p, 'model.json')));
-it('the MobileNet copy for the real-model checks is there (../shared/models)', () => {
+it('the MobileNet copies for the real-model checks are there (../shared/models)', () => {
   expect(MODEL_DIR).toBeDefined();
+  expect(existsSync(join(MODEL_DIR_V2, 'model.json'))).toBe(true);
 });
+
+/** Weights the runner compares before and after training: [layer, weight index] (v1: the top blocks' convolutions and BatchNormalization). */
+const WATCHED_V1 = [['conv_pw_13', 0], ['conv_dw_12', 0], ['conv_pw_11', 0], ['conv_pw_1', 0], ['conv_pw_13_bn', 0], ['conv_pw_13_bn', 2]];
+/** v2: the last convolution and its BatchNormalization, the top block's, the first. */
+const WATCHED_V2 = [['Conv_1', 0], ['Conv_1_bn', 0], ['Conv_1_bn', 2], ['block_16_project', 0], ['block_16_depthwise', 0], ['Conv1', 0]];
 
 /** Trains with the local MobileNet (tf.io.fromMemory: no file:// loader in Node) and reports. */
 const RUNNER_MJS = `
 import * as tf from '@tensorflow/tfjs';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-const [modulePath, modelDir] = process.argv.slice(2);
+const [modulePath, modelDir, watched] = process.argv.slice(2);
 const gen = await import(modulePath);
 await tf.setBackend('cpu');
 const json = JSON.parse(readFileSync(join(modelDir, 'model.json'), 'utf8'));
@@ -52,7 +61,7 @@ const weightSpecs = json.weightsManifest.flatMap((group) => group.weights);
 const bytes = Buffer.concat(json.weightsManifest.flatMap((group) => group.paths.map((p) => readFileSync(join(modelDir, p)))));
 const weightData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
 const base = await gen.loadBase(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs, weightData }));
-const WATCHED = [['conv_pw_13', 0], ['conv_dw_12', 0], ['conv_pw_11', 0], ['conv_pw_1', 0], ['conv_pw_13_bn', 0], ['conv_pw_13_bn', 2]];
+const WATCHED = JSON.parse(watched);
 const snapshot = () => WATCHED.map(([name, k]) => base.getLayer(name).getWeights()[k].dataSync().slice());
 const before = snapshot();
 const images = gen.CLASS_NAMES.map((_, label) => [[40, 60], [72, 48]].map(([h, w], n) => tf.tidy(() =>
@@ -67,13 +76,14 @@ const tensorsBeforePredict = tf.memory().numTensors;
 const prediction = gen.predict(classifier, images[1][0]);
 const predictLeak = tf.memory().numTensors - tensorsBeforePredict;
 console.log('RESULT ' + JSON.stringify({ extraTensors, headWeights: head.weights.length, changed, prediction, predictLeak, epochs,
-  headEpochs: history.history.loss.length, trainableAfter: base.trainableWeights.length }));
+  headEpochs: history.history.loss.length, trainableAfter: base.trainableWeights.length, embedding: base.outputs[0].shape, headInput: head.inputs[0].shape }));
 `;
 
 describe('the TensorFlow.js module, trained in Node on the real MobileNet', () => {
   const quick: HeadConfig = { ...DEFAULT_HEAD, units: 16, epochs: 3, batchSize: 4, validationSplit: 0.34, fineTuneEpochs: 2 };
   const train = (input: CodegenInput) => {
-    const result = run(process.execPath, [writeTemp('.mjs', RUNNER_MJS), writeTemp('.mjs', generateTfjs(input)), MODEL_DIR!]);
+    const [modelDir, watched] = input.base?.family === 'mobilenet_v2' ? [MODEL_DIR_V2, WATCHED_V2] : [MODEL_DIR!, WATCHED_V1];
+    const result = run(process.execPath, [writeTemp('.mjs', RUNNER_MJS), writeTemp('.mjs', generateTfjs(input)), modelDir, JSON.stringify(watched)]);
     expect(result.status, result.stderr).toBe(0);
     return JSON.parse(result.stdout.split('\n').find((l) => l.startsWith('RESULT '))!.slice(7));
   };
@@ -113,5 +123,21 @@ describe('the TensorFlow.js module, trained in Node on the real MobileNet', () =
     expect(r.epochs).toHaveLength(2);
     for (const e of r.epochs) expect([e.loss, e.val_loss, e.val_acc].every(Number.isFinite)).toBe(true);
     expect(r.predictLeak).toBe(0);
+  }, 240_000);
+
+  it('on MobileNet v2 0.35, trains the head alone although fine-tuning blocks are set, as the studio does', () => {
+    const head: HeadConfig = { ...quick, pooling: 'regions', epochs: 2, fineTuneBlocks: 2, augment: true };
+    const r = train({ head, classNames: ['a', 'b'], base: BASES['mobilenet_v2_0.35'] });
+    expect(r.embedding).toEqual([null, 7, 7, 1280]);
+    expect(r.headInput).toEqual([null, 7, 7, 1280]);
+    expect(r.changed).toEqual({ 'Conv_1[0]': false, 'Conv_1_bn[0]': false, 'Conv_1_bn[2]': false, 'block_16_project[0]': false, 'block_16_depthwise[0]': false, 'Conv1[0]': false });
+    expect(r.extraTensors).toBe(r.headWeights);
+    expect(r.headWeights).toBe(4);
+    // the head's epochs only: no fine-tuning epochs after them
+    expect(r.epochs.map((e: { epoch: number }) => e.epoch)).toEqual([0, 1]);
+    for (const e of r.epochs) expect([e.loss, e.val_loss, e.val_acc].every(Number.isFinite)).toBe(true);
+    expect(r.trainableAfter).toBe(0);
+    expect(r.predictLeak).toBe(0);
+    expect(r.prediction.probabilities.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 5);
   }, 240_000);
 });

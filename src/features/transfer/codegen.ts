@@ -1,13 +1,16 @@
 /**
  * Code export: the transfer-learning studio's settings as code a learner can run outside the
  * browser — a Keras training script (train.py) or a TensorFlow.js ES module. Both rebuild the same
- * model: MobileNet v1 0.25 @ 224 cut at conv_pw_13_relu ([batch, 7, 7, 256]) and frozen, then the
- * head's pooling (meta's POOLINGS: `regions` = AveragePooling2D(REGION_POOL, strides REGION_POOL) →
- * Flatten → Rescaling(REGION_SCALE), `average` = GlobalAveragePooling2D, `flatten` = Flatten) →
+ * model: the chosen base (./bases, MobileNet v1 0.25 by default) cut at its cut layer
+ * ([batch, 7, 7, channels]) and frozen, then the head's pooling (meta's POOLINGS: `regions` =
+ * AveragePooling2D(REGION_POOL, strides REGION_POOL) → Flatten → Rescaling(REGION_SCALE),
+ * `average` = GlobalAveragePooling2D, `flatten` = Flatten) →
  * (Dense(units, ReLU)) → (Dropout) → Dense(classes, softmax), optionally fine-tuning the top blocks
- * afterwards. Pure string building: no DOM, no tfjs.
+ * afterwards (MobileNet v1 only, as in the studio: on a v2 base the head trains alone). Pure string
+ * building: no DOM, no tfjs.
  */
-import { AUGMENTATION_LIMITS, augmentsFineTuning, MOBILENET_BLOCKS, OPTIMIZERS, POOLINGS, type Augmentation, type HeadConfig } from './meta';
+import { BASES, isBaseId, type BaseSpec } from './bases';
+import { AUGMENTATION_LIMITS, augmentsFineTuning, IMAGE_SIZE, MOBILENET_BLOCKS, OPTIMIZERS, POOLINGS, type Augmentation, type HeadConfig } from './meta';
 import { pythonScript } from './codegenPython';
 import { headSummary, tfjsModule } from './codegenJs';
 
@@ -19,9 +22,31 @@ export interface CodegenInput {
   classNames: string[];
   /** images per class in the export */
   imagesPerClass?: number[];
+  /** the pretrained base the head sits on (default MobileNet v1 0.25) */
+  base?: BaseSpec;
+}
+
+/** The input as the code is written from it: the base filled in, and the head as the studio trains it. */
+export interface ResolvedInput extends CodegenInput {
+  base: BaseSpec;
+  /** the settings as the studio trains them: fineTuneBlocks 0 when the base cannot be fine-tuned */
+  trained: HeadConfig;
+}
+
+export const DEFAULT_CODEGEN_BASE = BASES['mobilenet_v1_0.25'];
+
+/** Whether the studio fine-tunes with these settings: fine-tuning follows MobileNet v1's blocks for now. */
+export const fineTunes = (head: HeadConfig, base: BaseSpec = DEFAULT_CODEGEN_BASE) => head.fineTuneBlocks > 0 && base.family === 'mobilenet_v1';
+
+function resolve(input: CodegenInput): ResolvedInput {
+  const base = input.base ?? DEFAULT_CODEGEN_BASE;
+  return { ...input, base, trained: fineTunes(input.head, base) ? input.head : { ...input.head, fineTuneBlocks: 0 } };
 }
 
 export { MOBILENET_BLOCKS };
+
+/** Why a v2 base trains the head alone even when fine-tuning blocks are set (ASCII: it goes into the code's header). */
+export const FINE_TUNING_V1_ONLY = "fine-tuning follows MobileNet v1's blocks for now";
 
 /**
  * A complete train.py (TensorFlow 2.x / Keras) for the exported image folder `dataset/<class>/*.jpg`.
@@ -29,7 +54,7 @@ export { MOBILENET_BLOCKS };
  */
 export function generatePython(input: CodegenInput): string {
   checkInput(input);
-  return pythonScript(input, settingsSummary(input));
+  return pythonScript(resolve(input), settingsSummary(input));
 }
 
 /**
@@ -38,7 +63,7 @@ export function generatePython(input: CodegenInput): string {
  */
 export function generateTfjs(input: CodegenInput): string {
   checkInput(input);
-  return tfjsModule(input, settingsSummary(input));
+  return tfjsModule(resolve(input), settingsSummary(input));
 }
 
 function checkNumber(name: string, value: number, min: number, max: number, integer: boolean): void {
@@ -48,7 +73,8 @@ function checkNumber(name: string, value: number, min: number, max: number, inte
 }
 
 /** Rejects what would give broken code: non-finite or out-of-range numbers, empty or duplicate class names. */
-export function checkInput({ head, classNames, imagesPerClass }: CodegenInput): void {
+export function checkInput({ head, classNames, imagesPerClass, base }: CodegenInput): void {
+  if (base !== undefined && !isBaseId(base.id)) throw new RangeError(`codegen: unknown base ${String(base.id)}`);
   checkNumber('units', head.units, 0, 1e6, true);
   checkNumber('dropout', head.dropout, 0, 0.99, false);
   checkNumber('learningRate', head.learningRate, Number.MIN_VALUE, 1e3, false);
@@ -91,14 +117,16 @@ export function describeAugmentation(a: Augmentation): string {
  * The settings that produced the code, one line each, for its header comment. ASCII only, and no
  * class names (those could hold line breaks): they appear only as escaped string literals.
  */
-export function settingsSummary({ head, classNames, imagesPerClass }: CodegenInput): string[] {
+export function settingsSummary({ head, classNames, imagesPerClass, base = DEFAULT_CODEGEN_BASE }: CodegenInput): string[] {
   const first = MOBILENET_BLOCKS - head.fineTuneBlocks + 1;
   const blocks = first === MOBILENET_BLOCKS ? `block ${first}` : `blocks ${first}-${MOBILENET_BLOCKS}`;
-  const fineTune = head.fineTuneBlocks > 0
+  const fineTune = fineTunes(head, base)
     ? `top ${head.fineTuneBlocks} block(s) (${blocks}), ${head.fineTuneEpochs} epochs, learning rate ${head.fineTuneLearningRate}, augmentation ${augmentsFineTuning(head) ? `on (${describeAugmentation(head.augmentation)})` : 'off'}`
-    : 'off (head only)';
+    : head.fineTuneBlocks > 0
+      ? `off (head only): ${head.fineTuneBlocks} block(s) set, but ${FINE_TUNING_V1_ONLY}`
+      : 'off (head only)';
   const lines = [
-    'base: MobileNet v1 0.25 @ 224 (ImageNet), cut at conv_pw_13_relu -> [7, 7, 256], frozen',
+    `base: ${base.label} @ ${IMAGE_SIZE} (ImageNet), cut at ${base.cutLayer} -> [${base.embeddingShape.join(', ')}], frozen`,
     `head: ${headSummary(head, classNames.length)}`,
     `optimizer: ${head.optimizer}, learning rate ${head.learningRate}, loss categorical cross-entropy`,
     `training: ${head.epochs} epochs, batch size ${head.batchSize}, validation split ${head.validationSplit}, seed ${head.seed}`,

@@ -2,17 +2,18 @@
  * The TensorFlow.js export: a complete ES module (browser or Node) that trains the studio's
  * classifier on MobileNet. Pure string building. Built by generateTfjs in ./codegen.
  */
-import type { CodegenInput } from './codegen';
+import type { BaseSpec } from './bases';
+import type { ResolvedInput } from './codegen';
 import type { HeadConfig, Pooling } from './meta';
 import { fineTuneFunctions } from './codegenJsFineTune';
-import { EMBEDDING_SHAPE, HOSTED_MOBILENET_URL, IMAGE_SIZE, REGION_POOL, REGION_SCALE, TRUNCATION_LAYER } from './meta';
+import { IMAGE_SIZE, REGION_POOL, REGION_SCALE } from './meta';
 
 /** A JavaScript string literal for any string (JSON, with U+2028 / U+2029 escaped as well). */
 export function jsString(value: string): string {
   return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-/** How each pooling takes the [7, 7, 256] embedding to a vector, as Keras layers in one line. */
+/** How each pooling takes the [7, 7, channels] embedding to a vector, as Keras layers in one line. */
 const POOLING_SUMMARY: Record<Pooling, string> = {
   regions: `AveragePooling2D(${REGION_POOL}, strides ${REGION_POOL}) -> Flatten -> Rescaling(${REGION_SCALE})`,
   average: 'GlobalAveragePooling2D',
@@ -28,9 +29,9 @@ export function headSummary(head: HeadConfig, numClasses: number | string): stri
   return parts.join(' -> ');
 }
 
-function header(summary: string[]): string[] {
+function header(summary: string[], base: BaseSpec): string[] {
   return [
-    '// Transfer learning on MobileNet v1 with TensorFlow.js, exported from Neural Playground.',
+    `// Transfer learning on ${base.label} with TensorFlow.js, exported from Neural Playground.`,
     '//',
     '// Studio settings that produced this module:',
     ...summary.map((line) => `//   ${line}`),
@@ -51,12 +52,15 @@ function header(summary: string[]): string[] {
 /** A settings value as a JavaScript literal (numbers and booleans as they are, strings quoted, objects as JSON). */
 const jsValue = (value: unknown) => (typeof value === 'string' ? jsString(value) : typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value));
 
-function constants({ head, classNames }: CodegenInput): string[] {
+/** The embedding's shape for a doc comment: "[batch, 7, 7, 1280]". */
+const batchShape = (base: BaseSpec) => `[batch, ${base.embeddingShape.join(', ')}]`;
+
+function constants({ head, classNames, base }: ResolvedInput): string[] {
   return [
-    '/** Where MobileNet v1 0.25 @ 224 is loaded from: change it to your own copy of model.json. */',
-    `export const MODEL_URL = ${jsString(HOSTED_MOBILENET_URL)};`,
-    '/** The layer where MobileNet is cut: its output is [batch, 7, 7, 256]. */',
-    `export const TRUNCATION_LAYER = ${jsString(TRUNCATION_LAYER)};`,
+    `/** Where ${base.label} @ ${IMAGE_SIZE} is loaded from: change it to your own copy of model.json. */`,
+    `export const MODEL_URL = ${jsString(base.hostedUrl)};`,
+    `/** The layer where ${base.label} is cut: its output is ${batchShape(base)}. */`,
+    `export const TRUNCATION_LAYER = ${jsString(base.cutLayer)};`,
     '/** MobileNet\'s input side in pixels. */',
     `export const IMAGE_SIZE = ${IMAGE_SIZE};`,
     "/** The classes in the studio's order: label k is CLASS_NAMES[k]. */",
@@ -71,9 +75,9 @@ function constants({ head, classNames }: CodegenInput): string[] {
   ];
 }
 
-function baseFunctions(): string[] {
+function baseFunctions(base: BaseSpec): string[] {
   return [
-    '/** MobileNet cut at TRUNCATION_LAYER and frozen: [batch, 224, 224, 3] in [-1, 1] -> [batch, 7, 7, 256]. */',
+    `/** ${base.label} cut at TRUNCATION_LAYER and frozen: [batch, 224, 224, 3] in [-1, 1] -> ${batchShape(base)}. */`,
     'export async function loadBase(source = MODEL_URL) {',
     '  const mobilenet = await tf.loadLayersModel(source); // a URL, or an IOHandler such as tf.io.fromMemory(...)',
     '  const layer = mobilenet.getLayer(TRUNCATION_LAYER);',
@@ -96,7 +100,7 @@ function baseFunctions(): string[] {
     '  });',
     '}',
     '',
-    '/** Images through the frozen base, in batches: [n, 7, 7, 256] (the caller disposes it). */',
+    `/** Images through the frozen base, in batches: [n, ${base.embeddingShape.join(', ')}] (the caller disposes it). */`,
     'export function embed(base, images) {',
     '  const batches = [];',
     '  for (let start = 0; start < images.length; start += SETTINGS.batchSize) {',
@@ -156,10 +160,10 @@ function splitFunctions(): string[] {
   ];
 }
 
-/** The head's first layers, without weights: the embedding [batch, 7, 7, 256] to [batch, values]. */
-function poolingLayers(pooling: Pooling): string[] {
-  const [grid, , channels] = EMBEDDING_SHAPE;
-  const input = `inputShape: [${EMBEDDING_SHAPE.join(', ')}]`;
+/** The head's first layers, without weights: the embedding [batch, 7, 7, channels] to [batch, values]. */
+function poolingLayers(pooling: Pooling, shape: BaseSpec['embeddingShape']): string[] {
+  const [grid, , channels] = shape;
+  const input = `inputShape: [${shape.join(', ')}]`;
   const side = Math.floor(grid / REGION_POOL); // 'valid' pooling: whole regions only
   switch (pooling) {
     case 'regions': return [
@@ -175,9 +179,9 @@ function poolingLayers(pooling: Pooling): string[] {
   }
 }
 
-function headFunctions(head: HeadConfig): string[] {
+function headFunctions(head: HeadConfig, base: BaseSpec): string[] {
   const seeded = 'kernelInitializer: tf.initializers.glorotUniform({ seed: SETTINGS.seed';
-  const layers = poolingLayers(head.pooling);
+  const layers = poolingLayers(head.pooling, base.embeddingShape);
   if (head.units > 0) layers.push(`  head.add(tf.layers.dense({ units: ${head.units}, activation: 'relu', ${seeded} }) }));`);
   if (head.dropout > 0) layers.push(`  head.add(tf.layers.dropout({ rate: ${head.dropout}, seed: SETTINGS.seed }));`);
   layers.push(`  head.add(tf.layers.dense({ units: CLASS_NAMES.length, activation: 'softmax', ${seeded} + 1 }) }));`);
@@ -258,14 +262,14 @@ function trainFunctions(head: HeadConfig): string[] {
 }
 
 /** The whole module; `summary` is the settings' description for the header comment. */
-export function tfjsModule(input: CodegenInput, summary: string[]): string {
-  const { head } = input;
+export function tfjsModule(input: ResolvedInput, summary: string[]): string {
+  const { trained: head, base } = input;
   return [
-    ...header(summary),
+    ...header(summary, base),
     ...constants(input),
-    ...baseFunctions(),
+    ...baseFunctions(base),
     ...splitFunctions(),
-    ...headFunctions(head),
+    ...headFunctions(head, base),
     ...trainHeadFunction(),
     ...fineTuneFunctions(head),
     ...trainFunctions(head),

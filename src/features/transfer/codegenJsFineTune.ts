@@ -1,6 +1,7 @@
 /**
  * The TensorFlow.js export's fine-tuning part (see ./codegenJs): unfreezing the top blocks, the
- * training loop and, when augmentation is on, the augment() function. Pure string building.
+ * training loop and, when augmentation is on, the augment() function. MobileNet v1's blocks only:
+ * ./codegen writes it only where the studio fine-tunes (fineTunes). Pure string building.
  */
 import type { HeadConfig } from './meta';
 import { augmentsFineTuning } from './meta';

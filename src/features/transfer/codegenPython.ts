@@ -2,9 +2,10 @@
  * The Keras export: a complete train.py for TensorFlow 2.x. Pure string building.
  * Built by generatePython in ./codegen (which checks the input first).
  */
-import type { CodegenInput } from './codegen';
+import type { BaseSpec } from './bases';
+import type { ResolvedInput } from './codegen';
 import type { Augmentation, HeadConfig, OptimizerName, Pooling } from './meta';
-import { augmentsFineTuning, EMBEDDING_SHAPE, IMAGE_SIZE, REGION_POOL, REGION_SCALE, TRUNCATION_LAYER } from './meta';
+import { augmentsFineTuning, IMAGE_SIZE, REGION_POOL, REGION_SCALE } from './meta';
 
 /** Keras's optimizer class for each of the studio's names. */
 export const KERAS_OPTIMIZERS: Record<OptimizerName, string> = { sgd: 'SGD', rmsprop: 'RMSprop', adam: 'Adam' };
@@ -32,10 +33,10 @@ export function pyString(value: string): string {
   return out + '"';
 }
 
-function header(summary: string[]): string[] {
+function header(summary: string[], base: BaseSpec): string[] {
   return [
     '#!/usr/bin/env python3',
-    '# train.py: transfer learning on MobileNet v1, exported from Neural Playground.',
+    `# train.py: transfer learning on ${base.label}, exported from Neural Playground.`,
     '#',
     '# Studio settings that produced this script:',
     ...summary.map((line) => `#   ${line}`),
@@ -57,7 +58,7 @@ function header(summary: string[]): string[] {
   ];
 }
 
-function constants({ head, classNames, imagesPerClass }: CodegenInput): string[] {
+function constants({ trained: head, classNames, imagesPerClass, base }: ResolvedInput): string[] {
   const names = classNames.map((name, k) => `    ${pyString(name)},${imagesPerClass ? `  # ${imagesPerClass[k]} images` : ''}`);
   return [
     "# The classes in the studio's order: label k is CLASS_NAMES[k], and each is a folder under --data.",
@@ -68,8 +69,8 @@ function constants({ head, classNames, imagesPerClass }: CodegenInput): string[]
     `EXPECTED_IMAGES = ${imagesPerClass ? `[${imagesPerClass.join(', ')}]` : 'None'}`,
     '',
     `IMAGE_SIZE = ${IMAGE_SIZE}`,
-    `TRUNCATION_LAYER = '${TRUNCATION_LAYER}'`,
-    'EMBEDDING_SHAPE = (7, 7, 256)',
+    `TRUNCATION_LAYER = '${base.cutLayer}'`,
+    `EMBEDDING_SHAPE = (${base.embeddingShape.join(', ')})`,
     `LEARNING_RATE = ${head.learningRate}`,
     `EPOCHS = ${head.epochs}`,
     `BATCH_SIZE = ${head.batchSize}`,
@@ -135,9 +136,8 @@ function dataFunctions(head: HeadConfig): string[] {
   ];
 }
 
-/** The head's first layers, without weights: the embedding [batch, 7, 7, 256] to [batch, values]. */
-function poolingLayers(pooling: Pooling): string[] {
-  const [grid, , channels] = EMBEDDING_SHAPE;
+/** The head's first layers, without weights: the embedding [batch, 7, 7, channels] to [batch, values]. */
+function poolingLayers(pooling: Pooling, [grid, , channels]: BaseSpec['embeddingShape']): string[] {
   const side = Math.floor(grid / REGION_POOL); // 'valid' pooling: whole regions only
   const values = side * side * channels;
   switch (pooling) {
@@ -154,21 +154,24 @@ function poolingLayers(pooling: Pooling): string[] {
   }
 }
 
-function headLayers(head: HeadConfig): string[] {
-  const lines = poolingLayers(head.pooling);
+function headLayers(head: HeadConfig, base: BaseSpec): string[] {
+  const lines = poolingLayers(head.pooling, base.embeddingShape);
   if (head.units > 0) lines.push(`    x = layers.Dense(${head.units}, activation='relu')(x)`);
   if (head.dropout > 0) lines.push(`    x = layers.Dropout(${head.dropout}, seed=SEED)(x)`);
   lines.push("    outputs = layers.Dense(num_classes, activation='softmax')(x)");
   return lines;
 }
 
-function modelFunctions(head: HeadConfig): string[] {
+function modelFunctions(head: HeadConfig, base: BaseSpec): string[] {
+  // the Keras constructor, its arguments on a line of their own, the input side as IMAGE_SIZE
+  const keras = base.keras.replace(`(${IMAGE_SIZE}, ${IMAGE_SIZE}, 3)`, '(IMAGE_SIZE, IMAGE_SIZE, 3)');
+  const open = keras.indexOf('(') + 1;
   return [
     'def load_base():',
-    '    """MobileNet v1 (alpha 0.25, ImageNet weights) cut at conv_pw_13_relu and frozen."""',
-    '    base = tf.keras.applications.MobileNet(',
-    "        input_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), alpha=0.25, include_top=False, weights='imagenet')",
-    '    # Without its top, Keras\'s MobileNet already ends at conv_pw_13_relu: [batch, 7, 7, 256].',
+    `    """${base.label} (ImageNet weights) cut at ${base.cutLayer} and frozen."""`,
+    `    base = ${keras.slice(0, open)}`,
+    `        ${keras.slice(open)}`,
+    `    # Without its top, Keras's ${base.label} already ends at ${base.cutLayer}: [batch, ${base.embeddingShape.join(', ')}].`,
     '    assert base.layers[-1].name == TRUNCATION_LAYER, base.layers[-1].name',
     '    assert tuple(base.output.shape[1:]) == EMBEDDING_SHAPE, base.output.shape',
     '    base.trainable = False',
@@ -180,7 +183,7 @@ function modelFunctions(head: HeadConfig): string[] {
     '    inputs = tf.keras.Input(shape=(IMAGE_SIZE, IMAGE_SIZE, 3))',
     '    x = layers.Rescaling(1.0 / 127.5, offset=-1.0)(inputs)  # x / 127.5 - 1: pixels into [-1, 1]',
     '    x = base(x, training=False)  # BatchNormalization stays in inference mode, also when fine-tuning',
-    ...headLayers(head),
+    ...headLayers(head, base),
     '    return tf.keras.Model(inputs, outputs)',
     '',
     '',
@@ -286,13 +289,13 @@ function mainFunction(head: HeadConfig): string[] {
 }
 
 /** The whole script; `summary` is the settings' description for the header comment. */
-export function pythonScript(input: CodegenInput, summary: string[]): string {
-  const { head } = input;
+export function pythonScript(input: ResolvedInput, summary: string[]): string {
+  const { trained: head, base } = input;
   return [
-    ...header(summary),
+    ...header(summary, base),
     ...constants(input),
     ...dataFunctions(head),
-    ...modelFunctions(head),
+    ...modelFunctions(head, base),
     ...fineTuneFunctions(head),
     ...mainFunction(head),
   ].join('\n');

@@ -1,8 +1,9 @@
 /// <reference types="node" />
 /**
  * The dataset zip: its exact layout, the bytes of every image, train.py as generatePython writes it
- * for the same classes and counts, UTF-8 names, refused class names; with python3, train.py from
- * the zip compiles and runs (stand-in TensorFlow) on the unzipped folder.
+ * for the same classes, counts and base, UTF-8 names, refused class names; with python3, train.py
+ * from the zip (on MobileNet v1 0.25 and on v2 0.35) compiles and runs (stand-in TensorFlow) on the
+ * unzipped folder.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -10,12 +11,14 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BASES } from '../bases';
 import { generatePython } from '../codegen';
 import { DRIVER_PY, STUB_PY } from '../codegen.pyfixtures';
 import { DEFAULT_HEAD } from '../meta';
 import { buildDatasetZip, checkClassFolders, DatasetRefused, imageFileName, isFolderName, loadDataset, type DatasetClass } from './datasetZip';
 
 const MTIME = new Date(2024, 4, 17, 12, 30, 0);
+const V2 = BASES['mobilenet_v2_0.35'];
 /** fake JPEGs: distinct bytes per image (the zip must not care what they are) */
 const jpeg = (seed: number, length = 300) => Uint8Array.from({ length }, (_, k) => (seed * 31 + k * 7) & 255);
 
@@ -69,7 +72,7 @@ const refusal = (names: string[]) => {
 };
 
 describe('buildDatasetZip', () => {
-  const zip = buildDatasetZip(CLASSES, DEFAULT_HEAD, MTIME);
+  const zip = buildDatasetZip(CLASSES, DEFAULT_HEAD, undefined, MTIME);
   const files = unzipSync(zip);
 
   it('holds README.txt, train.py and dataset/<class>/NNNN-<stem>.jpg, in this order', () => {
@@ -106,6 +109,20 @@ describe('buildDatasetZip', () => {
     expect(script).toContain("parser.add_argument('--data', default='dataset'");
   });
 
+  it("holds train.py for the chosen base (MobileNet v2 0.35: head only), the rest unchanged", () => {
+    const head = { ...DEFAULT_HEAD, fineTuneBlocks: 2 };
+    const v2 = unzipSync(buildDatasetZip(CLASSES, head, V2, MTIME));
+    const script = strFromU8(v2['train.py']);
+    expect(script).toBe(generatePython({ head, classNames: NAMES, imagesPerClass: COUNTS, base: V2 }));
+    expect(script).not.toBe(generatePython({ head, classNames: NAMES, imagesPerClass: COUNTS }));
+    for (const name of ['tf.keras.applications.MobileNetV2(', 'alpha=0.35', "TRUNCATION_LAYER = 'out_relu'", 'EMBEDDING_SHAPE = (7, 7, 1280)']) expect(script).toContain(name);
+    for (const name of ['conv_pw_', 'alpha=0.25', 'def fine_tune(']) expect(script).not.toContain(name);
+    expect(Object.keys(v2)).toEqual(Object.keys(files));
+    for (const path of Object.keys(files)) if (path !== 'train.py') expect(v2[path], path).toEqual(files[path]);
+    // no base: the default, MobileNet v1 0.25
+    expect(strFromU8(unzipSync(buildDatasetZip(CLASSES, head, undefined, MTIME))['train.py'])).toBe(generatePython({ head, classNames: NAMES, imagesPerClass: COUNTS, base: BASES['mobilenet_v1_0.25'] }));
+  });
+
   it('marks non-ASCII names as UTF-8 (flag bit 11), stores JPEGs and deflates text', () => {
     const headers = localHeaders(zip);
     expect(headers.map((h) => h.name)).toEqual(Object.keys(files));
@@ -122,8 +139,8 @@ describe('buildDatasetZip', () => {
   });
 
   it('is the same bytes for the same input and time; keeps the folder of a class without images', () => {
-    expect(buildDatasetZip(CLASSES, DEFAULT_HEAD, MTIME)).toEqual(zip);
-    const withEmpty = unzipSync(buildDatasetZip([...CLASSES, { name: 'later', images: [] }], DEFAULT_HEAD, MTIME));
+    expect(buildDatasetZip(CLASSES, DEFAULT_HEAD, undefined, MTIME)).toEqual(zip);
+    const withEmpty = unzipSync(buildDatasetZip([...CLASSES, { name: 'later', images: [] }], DEFAULT_HEAD, undefined, MTIME));
     expect(Object.keys(withEmpty).filter((path) => path.startsWith('dataset/later'))).toEqual(['dataset/later/']);
     expect(strFromU8(withEmpty['train.py'])).toContain(`EXPECTED_IMAGES = [${[...COUNTS, 0].join(', ')}]`);
   });
@@ -195,7 +212,7 @@ const hasUnzip = spawnSync('unzip', ['-v']).status === 0;
 it.skipIf(!hasUnzip)('unzips with Info-ZIP unzip to the same UTF-8 names and bytes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'dataset-unzip-'));
   try {
-    writeFileSync(join(dir, 'set.zip'), buildDatasetZip(CLASSES, DEFAULT_HEAD, MTIME));
+    writeFileSync(join(dir, 'set.zip'), buildDatasetZip(CLASSES, DEFAULT_HEAD, undefined, MTIME));
     const result = spawnSync('unzip', ['-q', 'set.zip', '-d', 'out'], { cwd: dir, encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' } });
     expect(result.status, result.stderr).toBe(0);
     expect(readdirSync(join(dir, 'out', 'dataset'))).toEqual(expect.arrayContaining(NAMES));
@@ -210,10 +227,14 @@ describe.skipIf(!hasPython)('train.py from the zip, with python3', () => {
   let dir = '';
   const PY_ENV = { ...process.env, PYTHONUTF8: '1', PYTHONIOENCODING: 'utf-8', PYTHONDONTWRITEBYTECODE: '1' };
   const run = (args: string[]) => spawnSync('python3', args, { encoding: 'utf8', env: PY_ENV, cwd: dir });
+  /** Each zip's files under <dir>/<folder>: v1 0.25 (default) and v2 0.35, both with a fine-tuning block set. */
+  const ZIPS = { unzipped: undefined, 'unzipped-v2': V2 };
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'dataset-zip-'));
-    for (const [path, bytes] of Object.entries(unzipSync(buildDatasetZip(CLASSES, { ...DEFAULT_HEAD, fineTuneBlocks: 1 }, MTIME)))) {
-      const target = join(dir, 'unzipped', path);
+    const entries = Object.entries(ZIPS).flatMap(([folder, base]) =>
+      Object.entries(unzipSync(buildDatasetZip(CLASSES, { ...DEFAULT_HEAD, fineTuneBlocks: 1 }, base, MTIME))).map(([path, bytes]) => [join(folder, path), bytes] as const));
+    for (const [path, bytes] of entries) {
+      const target = join(dir, path);
       if (path.endsWith('/')) mkdirSync(target, { recursive: true });
       else {
         mkdirSync(dirname(target), { recursive: true });
@@ -224,11 +245,12 @@ describe.skipIf(!hasPython)('train.py from the zip, with python3', () => {
     writeFileSync(join(dir, 'stub', 'tensorflow', '__init__.py'), STUB_PY);
     writeFileSync(join(dir, 'driver.py'), DRIVER_PY);
     mkdirSync(join(dir, 'out'));
+    mkdirSync(join(dir, 'out-v2'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('compiles', () => {
-    const result = run(['-m', 'py_compile', join(dir, 'unzipped', 'train.py')]);
+  it.each(Object.keys(ZIPS))('compiles (%s)', (folder) => {
+    const result = run(['-m', 'py_compile', join(dir, folder, 'train.py')]);
     expect(result.status, result.stderr).toBe(0);
   });
 
@@ -239,5 +261,20 @@ describe.skipIf(!hasPython)('train.py from the zip, with python3', () => {
     expect(JSON.parse(readFileSync(join(dir, 'out', 'labels.json'), 'utf8'))).toEqual(NAMES);
     const report = JSON.parse(result.stdout.split('\n').find((line) => line.startsWith('REPORT '))!.slice(7));
     expect(report.datasets[0].class_names).toEqual(NAMES);
+    expect([report.application, report.mobilenet.alpha, report.fit.length]).toEqual(['MobileNet', 0.25, 2]);
+  });
+
+  it('on MobileNet v2 0.35, loads MobileNetV2 and trains the head alone (stand-in TensorFlow)', () => {
+    const result = run([join(dir, 'driver.py'), join(dir, 'unzipped-v2', 'train.py'), join(dir, 'stub'), join(dir, 'unzipped-v2', 'dataset'), join(dir, 'out-v2')]);
+    expect(result.status, result.stderr).toBe(0);
+    expect(result.stdout).not.toContain('note:');
+    expect(JSON.parse(readFileSync(join(dir, 'out-v2', 'labels.json'), 'utf8'))).toEqual(NAMES);
+    const report = JSON.parse(result.stdout.split('\n').find((line) => line.startsWith('REPORT '))!.slice(7));
+    expect(report.datasets[0].class_names).toEqual(NAMES);
+    expect(report.application).toBe('MobileNetV2');
+    expect(report.mobilenet).toEqual({ input_shape: [224, 224, 3], alpha: 0.35, include_top: false, weights: 'imagenet' });
+    expect(report.fit).toEqual([{ epochs: DEFAULT_HEAD.epochs, validation: true }]);
+    expect(Object.keys(report.trainable).at(-1)).toBe('out_relu');
+    expect(Object.values(report.trainable).every((trainable) => trainable === false)).toBe(true);
   });
 });

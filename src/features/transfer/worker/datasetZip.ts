@@ -14,6 +14,7 @@
  * in Node.
  */
 import { strToU8, zipSync, type Zippable, type ZipOptions } from 'fflate';
+import type { BaseSpec } from '../bases';
 import { generatePython } from '../codegen';
 import type { HeadConfig } from '../meta';
 
@@ -139,17 +140,18 @@ function readme(classes: DatasetClass[], images: number): string {
 }
 
 /**
- * The zip's bytes. JPEGs are stored (level 0: already compressed), text deflated. `mtime` is every
- * entry's modification time.
+ * The zip's bytes. JPEGs are stored (level 0: already compressed), text deflated. `base` is the
+ * base train.py puts the head on (generatePython's default, MobileNet v1 0.25, when absent); `mtime`
+ * is every entry's modification time.
  * @throws DatasetRefused for unusable class names or when there is no image at all
  * @throws RangeError when generatePython refuses the settings
  */
-export function buildDatasetZip(classes: DatasetClass[], head: HeadConfig, mtime: Date = new Date()): Uint8Array<ArrayBuffer> {
+export function buildDatasetZip(classes: DatasetClass[], head: HeadConfig, base?: BaseSpec, mtime: Date = new Date()): Uint8Array<ArrayBuffer> {
   checkClassFolders(classes.map((c) => c.name));
   const imagesPerClass = classes.map((c) => c.images.length);
   const total = imagesPerClass.reduce((sum, n) => sum + n, 0);
   if (total === 0) throw new DatasetRefused('datasetEmpty');
-  const script = generatePython({ head, classNames: classes.map((c) => c.name), imagesPerClass });
+  const script = generatePython({ head, classNames: classes.map((c) => c.name), imagesPerClass, base });
   // Made on Unix (os 3) with its modes: Info-ZIP unzip 6.0 (Debian) garbles the UTF-8 names of a
   // DOS-made (os 0, fflate's default) zip despite the UTF-8 flag; a Unix zip without modes unzips to 000.
   const text: ZipOptions = { os: 3, attrs: UNIX_FILE, mtime, level: 6 };
