@@ -9,7 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './offline';
-import { imagesOf, openStudio, SHARED } from './studio';
+import { imagesOf, openStudio, predictProbabilities, SHARED } from './studio';
 
 test.setTimeout(300_000);
 
@@ -31,14 +31,6 @@ async function addPhotos(page: Page): Promise<void> {
   for (const k of [0, 1]) await expect(cards(page).nth(k).getByTestId('class-count')).toHaveText('8 images', { timeout: 30_000 });
 }
 
-async function predict(page: Page, path: string): Promise<number[]> {
-  const current = page.getByTestId('prediction');
-  const before = (await current.count()) > 0 ? Number(await current.getAttribute('data-request')) : 0;
-  await page.getByTestId('predict-input').setInputFiles(path);
-  const shown = page.locator(`[data-testid="prediction"][data-request="${before + 1}"][data-ready="true"]`);
-  await expect(shown).toBeVisible({ timeout: 60_000 });
-  return JSON.parse((await shown.getAttribute('data-probabilities'))!);
-}
 
 test('MobileNet v2 0.35: chosen, trains, predicts, explains, exports; kept over a reload; switching keeps every photo', async ({ page }) => {
   await openStudio(page, '');
@@ -56,7 +48,7 @@ test('MobileNet v2 0.35: chosen, trains, predicts, explains, exports; kept over 
   await page.getByRole('button', { name: /^Train/ }).click();
   await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 180_000 });
   await expect(page.getByTestId('train-timings')).toHaveAttribute('data-embedded', /^\d+$/);
-  const probabilities = await predict(page, imagesOf('1')[45]);
+  const probabilities = await predictProbabilities(page, imagesOf('1')[45]);
   expect(probabilities).toHaveLength(2);
   // Grad-CAM on v2's last feature map (out_relu, 7 × 7): a real map.
   const gradcam = page.getByTestId('gradcam');
@@ -83,7 +75,7 @@ test('MobileNet v2 0.35: chosen, trains, predicts, explains, exports; kept over 
   await expect(select).toHaveValue('mobilenet_v2_0.35');
   for (const k of [0, 1]) await expect(cards(page).nth(k).getByTestId('class-count')).toHaveText('8 images', { timeout: 30_000 });
   await expect(page.getByTestId('classifier-source')).toBeVisible();
-  const restored = await predict(page, imagesOf('1')[45]);
+  const restored = await predictProbabilities(page, imagesOf('1')[45]);
   restored.forEach((p, k) => expect(Math.abs(p - probabilities[k])).toBeLessThan(1e-5));
 
   // Back to v1: asked first (a classifier is trained); the photos stay, the classifier goes.
@@ -93,7 +85,7 @@ test('MobileNet v2 0.35: chosen, trains, predicts, explains, exports; kept over 
   for (const k of [0, 1]) await expect(cards(page).nth(k).getByTestId('class-count')).toHaveText('8 images');
   await page.getByRole('button', { name: /^Train/ }).click();
   await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 180_000 });
-  expect(await predict(page, imagesOf('1')[45])).toHaveLength(2);
+  expect(await predictProbabilities(page, imagesOf('1')[45])).toHaveLength(2);
 });
 
 test('a classifier saved on another base says so after the base was switched; a larger alpha loads from its hosted folder', async ({ page, offOriginRequests }) => {
@@ -126,7 +118,7 @@ test('a classifier saved on another base says so after the base was switched; a 
   for (const k of [0, 1]) await expect(cards(page).nth(k).getByTestId('class-count')).toHaveText('8 images', { timeout: 30_000 });
   await page.getByRole('button', { name: /^Train/ }).click();
   await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 180_000 });
-  expect(await predict(page, imagesOf('0')[45])).toHaveLength(2);
+  expect(await predictProbabilities(page, imagesOf('0')[45])).toHaveLength(2);
 
   // Loaded once, it is kept in this browser: with the hosted folder unreachable, a reload loads it from IndexedDB.
   await page.context().unroute('https://storage.googleapis.com/teachable-machine-models/**');

@@ -49,3 +49,13 @@ export function fileChoosers(page: Page): { next(timeoutMs?: number): Promise<Fi
     },
   };
 }
+
+/** Predicts one image with the studio's classifier; returns the class probabilities shown (full precision). */
+export async function predictProbabilities(page: Page, path: string): Promise<number[]> {
+  const current = page.getByTestId('prediction');
+  const before = (await current.count()) > 0 ? Number(await current.getAttribute('data-request')) : 0;
+  await page.getByTestId('predict-input').setInputFiles(path);
+  const shown = page.locator(`[data-testid="prediction"][data-request="${before + 1}"][data-ready="true"]`);
+  await expect(shown).toBeVisible({ timeout: 60_000 });
+  return JSON.parse((await shown.getAttribute('data-probabilities'))!);
+}

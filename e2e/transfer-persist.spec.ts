@@ -1,21 +1,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { expect, test } from './offline';
-import { imagesOf, openStudio } from './studio';
+import { imagesOf, openStudio, predictProbabilities } from './studio';
 
 test.setTimeout(240_000);
 
-/** Predicts one image and returns the class probabilities shown (full precision). */
-async function predict(page: Page, path: string): Promise<number[]> {
-  const current = page.getByTestId('prediction');
-  const before = (await current.count()) > 0 ? Number(await current.getAttribute('data-request')) : 0;
-  await page.getByTestId('predict-input').setInputFiles(path);
-  const shown = page.locator(`[data-testid="prediction"][data-request="${before + 1}"][data-ready="true"]`);
-  await expect(shown).toBeVisible({ timeout: 30_000 });
-  return JSON.parse((await shown.getAttribute('data-probabilities'))!);
-}
 
 for (const blocks of [0, 1]) {
   test(`the project survives a reload, and an exported model imported again predicts the same (${blocks ? 'fine-tuned' : 'head only'})`, async ({ page }) => {
@@ -33,7 +23,7 @@ for (const blocks of [0, 1]) {
     await page.getByRole('button', { name: /^Train/ }).click();
     await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 180_000 });
     const probe = imagesOf('1')[45];
-    const trained = await predict(page, probe);
+    const trained = await predictProbabilities(page, probe);
     expect(trained).toHaveLength(2);
 
     const folder = mkdtempSync(join(tmpdir(), 'np-export-'));
@@ -53,12 +43,12 @@ for (const blocks of [0, 1]) {
     await expect(cards.nth(1).getByTestId('class-name')).toHaveValue('one finger');
     for (const k of [0, 1]) await expect(cards.nth(k).getByTestId('class-count')).toHaveText('8 images');
     await expect(page.getByTestId('classifier-source')).toBeVisible();
-    const restored = await predict(page, probe);
+    const restored = await predictProbabilities(page, probe);
     restored.forEach((p, k) => expect(Math.abs(p - trained[k])).toBeLessThan(1e-5));
 
     await page.getByTestId('import-model').setInputFiles(downloads);
     await expect(page.getByTestId('classifier-source')).toContainText('imported');
-    const imported = await predict(page, probe);
+    const imported = await predictProbabilities(page, probe);
     imported.forEach((p, k) => expect(Math.abs(p - trained[k])).toBeLessThan(1e-5));
     await expect(page.getByTestId('prediction')).toHaveText(trained[1] > trained[0] ? /^one finger/ : /^fist/);
     const metadata = JSON.parse(readFileSync(downloads.find((path) => path.endsWith('metadata.json'))!, 'utf8'));

@@ -254,23 +254,24 @@ describe.skipIf(!hasPython)('train.py from the zip, with python3', () => {
     expect(result.status, result.stderr).toBe(0);
   });
 
-  it('finds every class folder with the expected number of images (stand-in TensorFlow)', () => {
-    const result = run([join(dir, 'driver.py'), join(dir, 'unzipped', 'train.py'), join(dir, 'stub'), join(dir, 'unzipped', 'dataset'), join(dir, 'out')]);
+  /** Runs an unzipped export's train.py with the stand-in TensorFlow; checks it found every class; returns its report. */
+  const runStandIn = (folder: string, out: string) => {
+    const result = run([join(dir, 'driver.py'), join(dir, folder, 'train.py'), join(dir, 'stub'), join(dir, folder, 'dataset'), join(dir, out)]);
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).not.toContain('note:');
-    expect(JSON.parse(readFileSync(join(dir, 'out', 'labels.json'), 'utf8'))).toEqual(NAMES);
+    expect(JSON.parse(readFileSync(join(dir, out, 'labels.json'), 'utf8'))).toEqual(NAMES);
     const report = JSON.parse(result.stdout.split('\n').find((line) => line.startsWith('REPORT '))!.slice(7));
     expect(report.datasets[0].class_names).toEqual(NAMES);
+    return report;
+  };
+
+  it('finds every class folder with the expected number of images (stand-in TensorFlow)', () => {
+    const report = runStandIn('unzipped', 'out');
     expect([report.application, report.mobilenet.alpha, report.fit.length]).toEqual(['MobileNet', 0.25, 2]);
   });
 
   it('on MobileNet v2 0.35, loads MobileNetV2 and trains the head alone (stand-in TensorFlow)', () => {
-    const result = run([join(dir, 'driver.py'), join(dir, 'unzipped-v2', 'train.py'), join(dir, 'stub'), join(dir, 'unzipped-v2', 'dataset'), join(dir, 'out-v2')]);
-    expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout).not.toContain('note:');
-    expect(JSON.parse(readFileSync(join(dir, 'out-v2', 'labels.json'), 'utf8'))).toEqual(NAMES);
-    const report = JSON.parse(result.stdout.split('\n').find((line) => line.startsWith('REPORT '))!.slice(7));
-    expect(report.datasets[0].class_names).toEqual(NAMES);
+    const report = runStandIn('unzipped-v2', 'out-v2');
     expect(report.application).toBe('MobileNetV2');
     expect(report.mobilenet).toEqual({ input_shape: [224, 224, 3], alpha: 0.35, include_top: false, weights: 'imagenet' });
     expect(report.fit).toEqual([{ epochs: DEFAULT_HEAD.epochs, validation: true }]);
