@@ -101,9 +101,13 @@ test('a classifier saved on another base says so after the base was switched; a 
   });
   await openStudio(page, '');
   await addPhotos(page);
+  // Fine-tuned on v1 (the top block): the base's lower part is in use when the base changes.
   await page.getByTestId('head-epochs').fill('10');
+  await page.getByTestId('fine-tune-blocks').fill('1');
+  await page.getByTestId('fine-tune-epochs').fill('1');
   await page.getByRole('button', { name: /^Train/ }).click();
   await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 180_000 });
+  await page.getByTestId('fine-tune-blocks').fill('0');
 
   page.once('dialog', (dialog) => void dialog.accept());
   await chooseBase(page, 'mobilenet_v2_0.50');

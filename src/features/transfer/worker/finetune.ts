@@ -1,11 +1,13 @@
 /**
- * Fine-tuning: after the head, the top K depthwise-separable blocks of MobileNet train on together
- * with the head, at a low learning rate, on augmented images (augment.ts; by default randomly
- * flipped and zoomed).
+ * Fine-tuning: after the head, the top K blocks of the base (MobileNet v1: 13 depthwise-separable
+ * blocks; MobileNet v2: 17 inverted-residual blocks, then its last 1 × 1 convolution) train on
+ * together with the head, at a low learning rate, on augmented images (augment.ts; by default
+ * randomly flipped and zoomed).
  *
- * The network is split at the output of block 13 − K: the frozen `lower` part runs in inference
- * mode, and the `tail` (fresh copies of the top K blocks + the head) is what trains. Only the
- * convolution kernels of those blocks (conv_dw_N, conv_pw_N) and the head's weights change;
+ * The network is split at the output of the block below the top K: the frozen `lower` part runs in
+ * inference mode, and the `tail` (fresh copies of the layers above the split, connected as in the
+ * base, residual additions included, + the head) is what trains. Only the convolution kernels of
+ * those layers (Conv2D, DepthwiseConv2D) and the head's weights change;
  * BatchNormalization stays in inference mode with frozen statistics, as Keras recommends and as
  * the generated train.py does. The pretrained base itself is never modified, so cached embeddings
  * stay valid and every run starts from the same weights.
@@ -13,16 +15,34 @@
 import * as tf from '@tensorflow/tfjs';
 import type { EpochLogs } from '../../../worker/protocol';
 import { mulberry32, shuffleInPlace } from '../../../engine/random';
-import { MOBILENET_BLOCKS, TRUNCATION_LAYER, type HeadConfig } from '../meta';
+import { BASES, type BaseSpec } from '../bases';
+import type { HeadConfig } from '../meta';
 import { augmentationOf, augmentBatch } from './augment';
 import { preprocess } from './embed';
+import { applyGraph, copyLayers, layersBetween } from './graph';
 import { checkFinite, makeOptimizer, yieldToEvents, type FitCallbacks } from './head';
 
-/** The base layer whose output feeds the trainable tail: conv_pw_(13 − K)_relu, conv1_relu for K = 13. */
-export function cutLayerFor(blocks: number): string {
-  if (!Number.isInteger(blocks) || blocks < 0 || blocks > MOBILENET_BLOCKS) throw new RangeError(`fine-tune blocks ${blocks} not in 0…${MOBILENET_BLOCKS}`);
-  if (blocks === 0) return TRUNCATION_LAYER;
-  return blocks === MOBILENET_BLOCKS ? 'conv1_relu' : `conv_pw_${MOBILENET_BLOCKS - blocks}_relu`;
+const V1 = BASES['mobilenet_v1_0.25'];
+/** MobileNet v2's blocks whose output is a residual addition (stride 1, as many channels in as out; the same for every alpha). */
+const V2_RESIDUAL = new Set([2, 4, 5, 7, 8, 9, 11, 12, 14, 15]);
+
+/** The output layer of MobileNet v2's block b (0: expanded_conv, 1 … 16: block_b). */
+function v2BlockOutput(b: number): string {
+  if (b === 0) return 'expanded_conv_project_BN';
+  return V2_RESIDUAL.has(b) ? `block_${b}_add` : `block_${b}_project_BN`;
+}
+
+/**
+ * The base layer whose output feeds the trainable tail with the top `blocks` blocks: the base's cut
+ * layer for 0. MobileNet v1: conv_pw_(13 − K)_relu, conv1_relu for K = 13. MobileNet v2: the output
+ * of block 16 − K (block_N_add where the block adds its input, else block_N_project_BN), Conv1_relu
+ * for K = 17.
+ */
+export function cutLayerFor(blocks: number, spec: BaseSpec = V1): string {
+  if (!Number.isInteger(blocks) || blocks < 0 || blocks > spec.blocks) throw new RangeError(`fine-tune blocks ${blocks} not in 0…${spec.blocks}`);
+  if (blocks === 0) return spec.cutLayer;
+  if (spec.family === 'mobilenet_v1') return blocks === spec.blocks ? 'conv1_relu' : `conv_pw_${spec.blocks - blocks}_relu`;
+  return blocks === spec.blocks ? 'Conv1_relu' : v2BlockOutput(spec.blocks - 1 - blocks);
 }
 
 /** The frozen base up to `cut` (sharing the base's layers). */
@@ -32,34 +52,25 @@ export function lowerModel(full: tf.LayersModel, cut: string): tf.LayersModel {
   return lower;
 }
 
-/** Whether a layer of the tail is trained while fine-tuning (a block's convolution or a head layer). */
-function isTrained(layer: tf.layers.Layer, blocks: number, baseLayerNames: Set<string>): boolean {
-  const match = /^conv_(?:dw|pw)_(\d+)$/.exec(layer.name);
-  if (match) return Number(match[1]) > MOBILENET_BLOCKS - blocks;
-  return !baseLayerNames.has(layer.name);
-}
-
-/** A new layer of the same class and configuration (name included), not yet built. */
-function cloneLayer(layer: tf.layers.Layer): tf.layers.Layer {
-  const [cls, fromConfig] = tf.serialization.SerializationMap.getMap().classNameMap[layer.getClassName()];
-  return fromConfig(cls, layer.getConfig()) as tf.layers.Layer;
+/** Whether a layer of the tail is trained while fine-tuning: a convolution of the base's top blocks, or a head layer. */
+function isTrained(layer: tf.layers.Layer, baseLayerNames: Set<string>): boolean {
+  if (!baseLayerNames.has(layer.name)) return true;
+  return layer.getClassName() === 'Conv2D' || layer.getClassName() === 'DepthwiseConv2D';
 }
 
 /**
- * A new model: copies of the base's layers after `cut` up to conv_pw_13_relu, then of the head's
- * layers, with the same weights. Its input is the cut layer's output. The originals are left as
- * they are (not even connected to anything new).
+ * A new model: copies of the base's layers after the cut for `blocks` up to the base's cut layer
+ * (connected as in the base: MobileNet v2's residual additions too), then of the head's layers,
+ * with the same weights. Its input is the cut layer's output. The originals are left as they are.
  */
-export function buildTail(full: tf.LayersModel, blocks: number, head: tf.LayersModel): tf.LayersModel {
-  const cut = full.getLayer(cutLayerFor(blocks));
-  const names = full.layers.map((layer) => layer.name);
-  const upper = full.layers.slice(names.indexOf(cut.name) + 1, names.indexOf(TRUNCATION_LAYER) + 1);
-  const originals = [...upper, ...head.layers.filter((layer) => layer.getClassName() !== 'InputLayer')];
+export function buildTail(full: tf.LayersModel, blocks: number, head: tf.LayersModel, spec: BaseSpec = V1): tf.LayersModel {
+  const cut = full.getLayer(cutLayerFor(blocks, spec));
   const input = tf.input({ shape: (cut.getOutputAt(0) as tf.SymbolicTensor).shape.slice(1) as number[] });
-  const copies = originals.map(cloneLayer);
-  const output = copies.reduce<tf.SymbolicTensor>((x, layer) => layer.apply(x) as tf.SymbolicTensor, input);
-  const tail = tf.model({ inputs: input, outputs: output, name: 'fine_tuned_tail' });
-  copies.forEach((copy, k) => copy.setWeights(originals[k].getWeights()));
+  const base = copyLayers(layersBetween(full, cut.name, spec.cutLayer), cut.name, input);
+  const top = copyLayers(head.layers.filter((layer) => layer.getClassName() !== 'InputLayer'), null, base.output);
+  const tail = tf.model({ inputs: input, outputs: top.output, name: 'fine_tuned_tail' });
+  base.copyWeights();
+  top.copyWeights();
   return tail;
 }
 
@@ -68,11 +79,9 @@ export interface LabelledImages {
   labels: number[];
 }
 
-/** The tail's layers in order, applied one by one: dropout active only when training, BatchNormalization always in inference mode. */
+/** The tail's layers as connected: dropout active only when training, BatchNormalization always in inference mode. */
 function forward(tail: tf.LayersModel, features: tf.Tensor, training: boolean): tf.Tensor {
-  return tail.layers
-    .filter((layer) => layer.getClassName() !== 'InputLayer')
-    .reduce((x, layer) => layer.apply(x, { training: training && layer.getClassName() === 'Dropout' }) as tf.Tensor, features);
+  return applyGraph(tail.layers, features, training);
 }
 
 /** Class probabilities of images through lower → tail (inference), in batches. */
@@ -104,7 +113,7 @@ function lossAndAccuracy(probabilities: Float32Array[], labels: number[]): [numb
  * optimizer type at `head.fineTuneLearningRate`; returns whether it was stopped early.
  */
 export async function fineTune(lower: tf.LayersModel, tail: tf.LayersModel, head: HeadConfig, baseLayerNames: Set<string>, train: LabelledImages, validation: LabelledImages, numClasses: number, callbacks: FitCallbacks): Promise<boolean> {
-  const variables = tail.layers.filter((layer) => isTrained(layer, head.fineTuneBlocks, baseLayerNames)).flatMap((layer) => layer.trainableWeights.map((weight) => weight.read() as tf.Variable));
+  const variables = tail.layers.filter((layer) => isTrained(layer, baseLayerNames)).flatMap((layer) => layer.trainableWeights.map((weight) => weight.read() as tf.Variable));
   const optimizer = makeOptimizer(head.optimizer, head.fineTuneLearningRate);
   const rng = mulberry32(head.seed + 1);
   try {

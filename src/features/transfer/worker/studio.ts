@@ -100,8 +100,7 @@ export class TransferStudio extends StudioBase {
         const loaded = await loadBaseModel(source, (progress) => this.post({ type: 'transfer/modelStatus', status: 'loading', progress, base: spec.id }), spec);
         if (this.base) {
           this.base.full.dispose();
-          this.lowers.forEach((lower) => lower.dispose());
-          this.lowers.clear();
+          this.lowers.clear(); // they share the old base's layers, disposed with it
           this.images.forEach((image) => delete image.embedding);
         }
         if (this.trained && this.trained.base !== spec.id) this.disposeTrained();
