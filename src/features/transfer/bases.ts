@@ -33,6 +33,8 @@ export interface BaseSpec {
   embeddingShape: readonly [number, number, number];
   /** blocks that fine-tuning can unfreeze, counted from the top (v1: 13 depthwise-separable, v2: 17 inverted-residual) */
   blocks: number;
+  /** whether the studio (and its generated code) fine-tunes this base; otherwise the head trains alone */
+  fineTunes: boolean;
   /** the same base in Keras, for the generated train.py */
   keras: string;
 }
@@ -59,6 +61,8 @@ function v2(alpha: number, parameters: number, imagenetTop1: number): BaseSpec {
     cutLayer: 'out_relu',
     embeddingShape: [7, 7, 1280],
     blocks: 17,
+    // The fine-tuning engine follows v2's graph (finetune.ts); the studio waits for the generated code and Grad-CAM.
+    fineTunes: false,
     keras: `tf.keras.applications.MobileNetV2(input_shape=(${IMAGE}, ${IMAGE}, 3), alpha=${alpha === 1 ? '1.0' : alpha}, include_top=False, weights='imagenet')`,
   };
 }
@@ -79,6 +83,7 @@ export const BASES: Record<BaseId, BaseSpec> = {
     cutLayer: 'conv_pw_13_relu',
     embeddingShape: [7, 7, 256],
     blocks: 13,
+    fineTunes: true,
     keras: `tf.keras.applications.MobileNet(input_shape=(${IMAGE}, ${IMAGE}, 3), alpha=0.25, include_top=False, weights='imagenet')`,
   },
   'mobilenet_v2_0.35': v2(0.35, 410_208, 60.3),

@@ -36,7 +36,7 @@ export interface ResolvedInput extends CodegenInput {
 export const DEFAULT_CODEGEN_BASE = BASES['mobilenet_v1_0.25'];
 
 /** Whether the studio fine-tunes with these settings: fine-tuning follows MobileNet v1's blocks for now. */
-export const fineTunes = (head: HeadConfig, base: BaseSpec = DEFAULT_CODEGEN_BASE) => head.fineTuneBlocks > 0 && base.family === 'mobilenet_v1';
+export const fineTunes = (head: HeadConfig, base: BaseSpec = DEFAULT_CODEGEN_BASE) => head.fineTuneBlocks > 0 && base.fineTunes;
 
 function resolve(input: CodegenInput): ResolvedInput {
   const base = input.base ?? DEFAULT_CODEGEN_BASE;

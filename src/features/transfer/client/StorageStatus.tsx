@@ -36,7 +36,7 @@ function useEstimate(photos: number): Estimate {
     let live = true;
     const timer = setTimeout(() => {
       storage.estimate().then((e) => live && setEstimate({ usage: e.usage ?? 0, quota: e.quota ?? 0 }), () => undefined);
-    }, estimateDelay(photos));
+    }, photos === 0 ? 0 : 2000);
     return () => {
       live = false;
       clearTimeout(timer);
@@ -44,22 +44,19 @@ function useEstimate(photos: number): Estimate {
   }, [photos]);
   return estimate;
 }
-const estimateDelay = (photos: number) => (photos === 0 ? 0 : 2000);
 
 /** Asks once, when the project first holds photos, that the browser keep it; null until known. */
 function usePersisted(photos: number): boolean | null {
   const [persisted, setPersisted] = useState<boolean | null>(null);
   const asked = useRef(false);
   useEffect(() => {
-    const storage = navigator.storage;
-    if (!storage?.persisted) return;
-    if (photos === 0 || asked.current || !storage.persist) {
-      if (persisted === null) storage.persisted().then(setPersisted, () => undefined);
-      return;
-    }
+    navigator.storage?.persisted?.().then(setPersisted, () => undefined);
+  }, []);
+  useEffect(() => {
+    if (photos === 0 || asked.current || !navigator.storage?.persist) return;
     asked.current = true;
-    storage.persist().then(setPersisted, () => undefined);
-  }, [photos, persisted]);
+    navigator.storage.persist().then(setPersisted, () => undefined);
+  }, [photos]);
   return persisted;
 }
 

@@ -76,7 +76,7 @@ export function TrainPanel({ head, base, training, canTrain, blockedReason, onHe
       <fieldset className="fine-tune-settings">
         <legend>{t('transfer.fineTune.title')}</legend>
         <p className="hint">{t('transfer.fineTune.hint')}</p>
-        {base && base.family !== 'mobilenet_v1' && head.fineTuneBlocks > 0 && (
+        {base && !base.fineTunes && head.fineTuneBlocks > 0 && (
           <p className="notice" role="status" data-testid="fine-tune-unsupported">{t('transfer.base.noFineTune', { name: base.label })}</p>
         )}
         <div className="head-settings">

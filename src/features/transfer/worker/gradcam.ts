@@ -12,6 +12,7 @@
  * by its maximum.
  */
 import * as tf from '@tensorflow/tfjs';
+import { inboundOf } from './graph';
 
 /** The network split at its last convolution. */
 export interface SplitNetwork {
@@ -123,8 +124,7 @@ export function applyLayers(layers: tf.layers.Layer[], x: tf.Tensor): tf.Tensor 
 /** The model's layers (input left out) if they form one chain, each fed by the one before (as in MobileNet v1); else null. */
 export function chainOf(model: tf.LayersModel): tf.layers.Layer[] | null {
   const layers = model.layers.filter((layer) => !isInput(layer));
-  const inbound = (layer: tf.layers.Layer) => (layer as unknown as { inboundNodes: { inboundLayers: tf.layers.Layer[] }[] }).inboundNodes[0]?.inboundLayers ?? [];
-  return layers.every((layer, k) => k === 0 || (inbound(layer).length === 1 && inbound(layer)[0] === layers[k - 1])) ? layers : null;
+  return layers.every((layer, k) => k === 0 || (inboundOf(layer).length === 1 && inboundOf(layer)[0] === layers[k - 1])) ? layers : null;
 }
 
 /** The model as a function: through applyLayers when it is a chain, else model.apply. */

@@ -33,8 +33,7 @@ export class Persistence {
       return true;
     } catch (error) {
       this.unsaved.set(imageId, record);
-      const refused = project.refusal(error);
-      this.post({ type: 'transfer/storageRefused', what: 'images', code: refused.code, imageIds: [imageId], detail: refused.message });
+      this.refused([imageId], error);
       return false;
     }
   }
@@ -49,19 +48,25 @@ export class Persistence {
   async retry(): Promise<void> {
     const saved: string[] = [];
     const refused: string[] = [];
-    let last: project.StorageRefused | null = null;
+    let last: unknown = null;
     for (const [imageId, record] of [...this.unsaved]) {
       try {
         await project.saveImage(imageId, record);
         this.unsaved.delete(imageId);
         saved.push(imageId);
       } catch (error) {
-        last = project.refusal(error);
+        last = error;
         refused.push(imageId);
       }
     }
     if (saved.length > 0) this.post({ type: 'transfer/imagesSaved', imageIds: saved });
-    if (last) this.post({ type: 'transfer/storageRefused', what: 'images', code: last.code, imageIds: refused, detail: last.message });
+    if (refused.length > 0) this.refused(refused, last);
+  }
+
+  /** Tells the page the browser refused to save these photos. */
+  private refused(imageIds: string[], error: unknown): void {
+    const { code, message } = project.refusal(error);
+    this.post({ type: 'transfer/storageRefused', what: 'images', code, imageIds, detail: message });
   }
 
   /**
@@ -72,11 +77,14 @@ export class Persistence {
   async restore(classIds: string[] | null, images: Map<string, Pixels>): Promise<{ images: RestoredImage[]; legacy: LegacyProjectView | null }> {
     const legacy = await project.migrateLegacy().catch(() => null);
     const keep = classIds || legacy ? new Set([...(classIds ?? []), ...(legacy?.classes.map((c) => c.id) ?? [])]) : null;
-    if (keep) await project.pruneImages(keep).catch(() => undefined);
     const stored = await project.loadImages().catch(() => []);
+    // Photos of classes deleted (and not undone) go now; legacy records without a class stay in the store, unshown.
+    const deleted = (classId: string | undefined) => keep !== null && classId !== undefined && !keep.has(classId);
+    const doomed = stored.filter(({ record }) => deleted(record.classId)).map(({ id }) => id);
+    if (doomed.length > 0) await project.deleteImages(doomed).catch(() => undefined);
     const restored: RestoredImage[] = [];
     for (const { id, record } of stored) {
-      if (record.classId === undefined || (keep && !keep.has(record.classId))) continue;
+      if (record.classId === undefined || deleted(record.classId)) continue;
       try {
         const { rgb, thumbnail } = await this.decode(record.jpeg);
         if (!images.has(id)) images.set(id, { rgb });

@@ -11,7 +11,7 @@
  * 3. Class ids, names and order, and the settings, are written by the page itself, synchronously
  *    (localStorage, before the change is painted: client/projectSettings.ts).
  * 4. A class is in that saved list before any photo can be added to it. A photo whose class is not in
- *    the list belongs to a class the user deleted (and did not undo): `pruneImages` removes those
+ *    the list belongs to a class the user deleted (and did not undo): the restore (persistence.ts) removes those
  *    at the next start, and nothing else. With no saved list at all, nothing is pruned.
  * 5. Removing a photo deletes its record; a delete that fails only brings the photo back.
  * 6. The trained head: tfjs saves its weights under HEAD_URL first, then `saveTrained` writes what it
@@ -165,15 +165,6 @@ function request<T>(req: IDBRequest<T>): Promise<T> {
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);
   });
-}
-
-/**
- * Removes the photos whose class is not in `keepClassIds` (classes the user deleted). Legacy
- * records with no class id are kept.
- */
-export async function pruneImages(keepClassIds: Set<string>): Promise<void> {
-  const doomed = (await loadImages()).filter(({ record }) => record.classId !== undefined && !keepClassIds.has(record.classId)).map(({ id }) => id);
-  if (doomed.length > 0) await deleteImages(doomed);
 }
 
 /** Saves the trained head: its weights (by tfjs, under HEAD_URL), then what it was trained on. */

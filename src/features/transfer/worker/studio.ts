@@ -198,8 +198,8 @@ export class TransferStudio extends StudioBase {
       const embedDone = performance.now();
       const split = splitByClass(present, head.validationSplit, head.seed);
       const validation = this.labelled(split.validation);
-      // Fine-tuning follows MobileNet v1's blocks; on another base the head trains alone (the page says so).
-      const fineTuning = head.fineTuneBlocks > 0 && head.fineTuneEpochs > 0 && base.spec.family === 'mobilenet_v1';
+      // On a base the studio does not fine-tune (BaseSpec.fineTunes), the head trains alone (the page says so).
+      const fineTuning = head.fineTuneBlocks > 0 && head.fineTuneEpochs > 0 && base.spec.fineTunes;
       const epochs = head.epochs + (fineTuning ? head.fineTuneEpochs : 0);
       const model = (fresh = buildHead(head, classes.length, base.spec.embeddingShape));
       let stopped = await fitHead(model, head, this.labelled(split.train), validation, classes.length, this.callbacks('transfer', jobId, 'training', 0, epochs, started, job));
