@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../../engine/random';
+import { mulberry32, shuffleInPlace } from '../../../engine/random';
 import { DEFAULT_HEAD, EMBEDDING_SHAPE, IMAGE_SIZE, POOLINGS, REGION_POOL, REGION_SCALE, type HeadConfig } from '../meta';
 import { embedImages, EMBEDDING_LENGTH } from './embed';
 import { argmax, buildHead, Diverged, disposeModel, evaluate, fitHead, fitModel, predictProbabilities } from './head';
@@ -114,6 +114,41 @@ describe('transfer head on cached embeddings', () => {
     tf.dispose(xs);
     disposeModel(pooledOnce);
     disposeModel(whole);
+  });
+
+  it("each step is trainOnBatch's: the same weights and logged loss as trainOnBatch on the same batches", async () => {
+    const rng = mulberry32(11);
+    const count = 10;
+    const embeddings = Array.from({ length: count }, (_, n) => Float32Array.from({ length: EMBEDDING_LENGTH }, (_, k) => rng() + (n % 2 === 0 && k % 256 < 32 ? 1 : 0)));
+    const labels = embeddings.map((_, n) => n % 2);
+    const config = { ...HEAD, epochs: 2, batchSize: 4 };
+    const logged: number[][] = [];
+    const ours = buildHead(config, 2);
+    const xs = stackEmbeddings(embeddings);
+    await fitModel(ours, config, xs, labels, undefined, [], 2, { onEpochEnd: (_, logs) => void logged.push([logs.loss, logs.acc]), shouldStop: () => false });
+    // The reference: Keras's trainOnBatch, batch by batch, in the order fitModel draws (mulberry32(seed), shuffled per epoch).
+    const reference = buildHead(config, 2);
+    reference.compile({ optimizer: tf.train.adam(config.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const order = mulberry32(config.seed);
+    const ys = tf.oneHot(tf.tensor1d(labels, 'int32'), 2).toFloat();
+    for (let epoch = 0; epoch < config.epochs; epoch++) {
+      const indices = Array.from({ length: count }, (_, n) => n);
+      shuffleInPlace(indices, order);
+      let lossSum = 0;
+      for (let start = 0; start < count; start += config.batchSize) {
+        const batch = indices.slice(start, start + config.batchSize);
+        const [xb, yb] = [tf.gather(xs, batch), tf.gather(ys, batch)];
+        const [loss] = (await reference.trainOnBatch(xb, yb)) as number[];
+        lossSum += loss * batch.length;
+        tf.dispose([xb, yb]);
+      }
+      expect(logged[epoch][0]).toBeCloseTo(lossSum / count, 5);
+    }
+    const [a, b] = [ours.getWeights(), reference.getWeights()].map((weights) => weights.map((w) => Array.from(w.dataSync())));
+    a.forEach((w, n) => w.forEach((v, k) => expect(v).toBeCloseTo(b[n][k], 5)));
+    tf.dispose([xs, ys]);
+    disposeModel(ours);
+    disposeModel(reference);
   });
 
   it('flatten pooling learns the separable classes too', async () => {

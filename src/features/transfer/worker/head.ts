@@ -82,26 +82,43 @@ export function checkFinite(loss: number): void {
 /** A change applied to each training batch's inputs before the step (data augmentation), inside tf.tidy. */
 export type BatchTransform = (xs: tf.Tensor) => tf.Tensor;
 
-/** One pass over the training set in a seeded random order; returns the mean loss and accuracy (Diverged on a NaN/∞ loss). */
+/**
+ * One pass over the training set in a seeded random order; returns the mean loss and accuracy
+ * (Diverged on a NaN/∞ loss). Each step is what `trainOnBatch` does (the forward pass in training
+ * mode, categorical cross-entropy, one optimizer step), but its loss and accuracy stay on the
+ * backend, summed, and are read once per epoch: a read per batch (trainOnBatch's) waits for the
+ * backend every step, which cost more than the small head's maths.
+ */
 async function trainEpoch(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor, batchSize: number, rng: () => number, transform?: BatchTransform): Promise<[number, number]> {
   const count = xs.shape[0];
   const order = Array.from({ length: count }, (_, n) => n);
   shuffleInPlace(order, rng);
-  let lossSum = 0;
-  let accSum = 0;
+  const optimizer = model.optimizer;
+  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  let sums = tf.zeros([2]);
   for (let start = 0; start < count; start += batchSize) {
     const indices = order.slice(start, start + batchSize);
-    const [xb, yb] = tf.tidy(() => {
+    const next = tf.tidy(() => {
       const picked = tf.tensor1d(indices, 'int32');
       const batch = tf.gather(xs, picked);
-      return [transform ? transform(batch) : batch, tf.gather(ys, picked)];
+      const xb = transform ? transform(batch) : batch;
+      const yb = tf.gather(ys, picked);
+      let correct: tf.Scalar | undefined;
+      const loss = optimizer.minimize(() => {
+        const predicted = model.apply(xb, { training: true }) as tf.Tensor;
+        correct = tf.keep(tf.metrics.categoricalAccuracy(yb, predicted).sum() as tf.Scalar);
+        return tf.metrics.categoricalCrossentropy(yb, predicted).mean() as tf.Scalar;
+      }, true, variables) as tf.Scalar;
+      const added = sums.add(tf.stack([loss.mul(indices.length), correct as tf.Scalar]));
+      correct?.dispose(); // kept out of minimize's scope, so no tidy releases it
+      return added;
     });
-    const [loss, acc] = (await model.trainOnBatch(xb, yb)) as number[];
-    tf.dispose([xb, yb]);
-    checkFinite(loss);
-    lossSum += loss * indices.length;
-    accSum += acc * indices.length;
+    sums.dispose();
+    sums = next;
   }
+  const [lossSum, accSum] = await sums.data();
+  sums.dispose();
+  checkFinite(lossSum);
   return [lossSum / count, accSum / count];
 }
 
