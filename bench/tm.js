@@ -48,14 +48,15 @@
 
   /**
    * One run: load the base (not timed), add the training photos, train, classify the held-out photos.
-   * @param {{ backend: string, train: string[][], test: string[][], params: { denseUnits: number, epochs: number, batchSize: number, learningRate: number } }} options
+   * @param {{ backend: string, base: { version: 1 | 2, alpha: number }, train: string[][], test: string[][], params: { denseUnits: number, epochs: number, batchSize: number, learningRate: number } }} options
+   *   base: the MobileNet the library loads (its web app's: version 2, alpha 0.35)
    *   train[c] / test[c]: image URLs of class c
    */
-  async function run({ backend, train, test, params }) {
+  async function run({ backend, base, train, test, params }) {
     if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} is not available`);
     await tf.ready();
     status('loading the base model');
-    const model = await tmImage.createTeachable({ tfjsVersion: tf.version.tfjs }, { version: 1, alpha: 0.25 });
+    const model = await tmImage.createTeachable({ tfjsVersion: tf.version.tfjs }, { version: base.version, alpha: base.alpha });
     model.setLabels(train.map((_, c) => String(c)));
     const testImages = await Promise.all(test.map((urls) => Promise.all(urls.map(loadImage))));
 

@@ -7,10 +7,11 @@
  *   playground.big.epochsPerSec      spiral, all 7 features, 6 × 8 ReLU, batch 1, α 0.03, L2 0.001
  *   playground.fps                   requestAnimationFrame rate while the big config trains at max speed
  *   playground.longTasks             main-thread tasks > 50 ms during that
- *   transfer.embedImagesPerSec       the studio's embedding path (embedImages) on the 300 loaded photos (sign-language digits)
+ *   transfer.dataset                 the photo set (BENCH_DATASET's folder name); transfer.base the studio's base model
+ *   transfer.embedImagesPerSec       the studio's embedding path (embedImages) on the 300 loaded photos
  *   transfer.rawPredictImagesPerSec  plain model.predict on the truncated base, batch 16, same backend, same run
  *   transfer.embedVsRawPredict       their ratio (target ≥ 0.9)
- *   transfer.headTrainSeconds        default head, 50 epochs, on those 300 cached embeddings (target ≤ 5 s)
+ *   transfer.headTrainSeconds        default head on those 300 cached embeddings (target ≤ 2 s)
  *   transfer.trainLongTasks          main-thread tasks > 50 ms while that head trains, live curves drawn (target 0)
  *   transfer.backend                 the tfjs backend used
  *   transfer.totalSecondsToModel     photos dropped → trained model, through the UI (median of runs), and …Runs
@@ -18,17 +19,21 @@
  *   transfer.embedSeconds            of which: embedding still left for Train (0 when all were embedded as added)
  *   transfer.heldOutAccuracy         on the last 20 photos per class (200), median of runs; …Runs, …Spread (max − min)
  *   transfer.trainFps / trainLongTasks  the page from Train to done (embedding + head), median of runs
- *   tm.*                             Teachable Machine's own library (scripts/benchTm.mjs), same photos and base
+ *   tm.*                             Teachable Machine's own library (scripts/benchTm.mjs), same photos, on its web app's
+ *                                    base (tm.base v2-0.35; BENCH_TM_BASE=v1-0.25 runs its library's default instead)
  *   compare.speedupVsTm              tm.totalSeconds / transfer.totalSecondsToModel
+ *   compare.accuracyVsTm             transfer.heldOutAccuracy − tm.heldOutAccuracy (target ≥ 0.03 on each photo set)
  *
- * Environment (to shorten runs while developing): BENCH_RUNS (ours, 3), BENCH_TM_RUNS (3),
+ * Environment: BENCH_DATASET (a folder of class folders, any names; ../shared/datasets/sign-language-digits),
+ * BENCH_BASE (the studio's base model id; the app's default), BENCH_HEAD (JSON: head settings replacing the default's,
+ * e.g. '{"pooling":"average"}'), BENCH_TM_BASE (v2-0.35). To shorten runs while developing: BENCH_RUNS (ours, 3), BENCH_TM_RUNS (3),
  * BENCH_TM_BACKENDS (webgl; e.g. webgl,cpu:1 = cpu too, one run), BENCH_CLASSES (10), BENCH_TRAIN (30), BENCH_TEST (20),
  * BENCH_EPOCHS (50), BENCH_SKIP_PLAYGROUND=1, BENCH_DIST (the build to serve, dist), BENCH_SKIP_TM=1, BENCH_OUT=file (or `-- --out file`):
  * also write the JSON there (pretty-printed). Progress goes to stderr.
  */
 import { preview } from 'vite';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
 import { round } from './benchStats.mjs';
 import { measureStudio } from './benchStudio.mjs';
@@ -89,8 +94,9 @@ async function measure(browser, name) {
 }
 
 const SHARED = resolve(process.env.SHARED_DIR ?? join(process.cwd(), '..', 'shared'));
-const DATASET = join(SHARED, 'datasets', 'sign-language-digits');
-const MODEL_DIR = join(SHARED, 'models', 'mobilenet_v1_0.25_224');
+const DATASET = resolve(process.env.BENCH_DATASET ?? join(SHARED, 'datasets', 'sign-language-digits'));
+const TM_BASE = process.env.BENCH_TM_BASE ?? 'v2-0.35';
+const HEAD_OVERRIDES = process.env.BENCH_HEAD ? JSON.parse(process.env.BENCH_HEAD) : undefined;
 const env = (name, fallback) => Number(process.env[name] ?? fallback);
 const SIZE = { classes: env('BENCH_CLASSES', 10), trainPerClass: env('BENCH_TRAIN', 30), testPerClass: env('BENCH_TEST', 20), epochs: env('BENCH_EPOCHS', 50) };
 const outArg = process.argv.indexOf('--out');
@@ -100,6 +106,9 @@ const log = (line) => console.error(`[bench ${new Date().toISOString().slice(11,
 /** Our studio's keys (transfer.*). */
 function transferKeys(ours) {
   return {
+    'transfer.dataset': basename(DATASET),
+    'transfer.base': ours.baseId,
+    ...(HEAD_OVERRIDES && { 'transfer.headOverrides': HEAD_OVERRIDES }),
     'transfer.embedImagesPerSec': round(ours.embedImagesPerSec),
     'transfer.rawPredictImagesPerSec': round(ours.rawPredictImagesPerSec),
     'transfer.embedVsRawPredict': round(ours.embedVsRawPredict, 3),
@@ -124,6 +133,7 @@ function transferKeys(ours) {
 function tmKeys(tm) {
   const { best, byBackend } = tm;
   const keys = {
+    'tm.base': best.base,
     'tm.library': `@teachablemachine/image@${JSON.parse(readFileSync('node_modules/@teachablemachine/image/package.json', 'utf8')).version}`,
     'tm.tfjs': best.tfjsVersion,
     'tm.backend': best.backend,
@@ -159,11 +169,11 @@ try {
   const small = skipPlayground ? null : await measure(browser, 'default');
   const big = skipPlayground ? null : await measure(browser, 'big');
   if (big) log(`playground: default ${small.epochsPerSec.toFixed(0)} epochs/s, big ${big.epochsPerSec.toFixed(0)} epochs/s, ${big.fps.toFixed(1)} fps`);
-  const ours = await measureStudio(browser, { base: BASE, datasetDir: DATASET, ...SIZE, runs: env('BENCH_RUNS', 3), backend: process.env.BENCH_BACKEND, log });
+  const ours = await measureStudio(browser, { base: BASE, datasetDir: DATASET, ...SIZE, runs: env('BENCH_RUNS', 3), baseId: process.env.BENCH_BASE, head: HEAD_OVERRIDES, backend: process.env.BENCH_BACKEND, log });
   const tm =
     process.env.BENCH_SKIP_TM === '1'
       ? null
-      : await measureTeachableMachine(browser, { datasetDir: DATASET, modelDir: MODEL_DIR, ...SIZE, runs: env('BENCH_TM_RUNS', 3), backends: (process.env.BENCH_TM_BACKENDS ?? 'webgl').split(','), log });
+      : await measureTeachableMachine(browser, { datasetDir: DATASET, modelsDir: join(SHARED, 'models'), tmBase: TM_BASE, ...SIZE, runs: env('BENCH_TM_RUNS', 3), backends: (process.env.BENCH_TM_BACKENDS ?? 'webgl').split(','), log });
   const result = {
     ...(big && {
       'playground.default.epochsPerSec': round(small.epochsPerSec),
@@ -175,10 +185,10 @@ try {
     }),
     ...transferKeys(ours),
     ...(tm && tmKeys(tm)),
-    ...(tm && { 'compare.speedupVsTm': round(tm.best.totalSeconds / ours.totalSecondsToModel, 2) }),
+    ...(tm && { 'compare.speedupVsTm': round(tm.best.totalSeconds / ours.totalSecondsToModel, 2), 'compare.accuracyVsTm': round(ours.heldOutAccuracy - tm.best.heldOutAccuracy, 3) }),
     targets: {
-      'transfer.embedVsRawPredict': 0.9, 'transfer.headTrainSeconds': 5, 'transfer.trainLongTasks': 0,
-      'transfer.heldOutAccuracy': 0.93, 'transfer.heldOutAccuracySpread': 0.05, 'transfer.trainFps': TARGETS.fps, 'compare.speedupVsTm': 10,
+      'transfer.embedVsRawPredict': 0.9, 'transfer.headTrainSeconds': 2, 'transfer.trainLongTasks': 0,
+      'transfer.heldOutAccuracy': 'tm.heldOutAccuracy + 0.03 on each photo set, + 0.05 on average', 'transfer.heldOutAccuracySpread': 0.05, 'transfer.trainFps': TARGETS.fps, 'compare.speedupVsTm': 5,
       'playground.default.epochsPerSec': TARGETS.defaultEpochsPerSec, 'playground.big.epochsPerSec': TARGETS.bigEpochsPerSec, 'playground.fps': TARGETS.fps, 'playground.longTasks': TARGETS.longTasks,
     },
     setup: { ...SIZE, testImages: ours.testImages, runs: ours.runs, tmRuns: tm ? tm.best.runs : 0, head: 'Dense 100 ReLU → softmax, Adam 0.001, batch 16, 15 % validation; ours pools 2 × 2 regions (AveragePooling2D 3, strides 3, × 0.1), theirs flattens' },

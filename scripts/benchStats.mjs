@@ -1,7 +1,9 @@
 // @ts-check
+import { readdirSync } from 'node:fs';
+
 /**
  * Pure helpers for the benchmark (scripts/bench.mjs, benchTm.mjs, benchStudio.mjs): medians,
- * spreads, held-out accuracy. No I/O; tested in benchStats.test.ts.
+ * spreads, held-out accuracy, the photo set's split (its only I/O: listing folders). Tested in benchStats.test.ts.
  */
 
 /**
@@ -70,4 +72,28 @@ export function splitClass(names, train, test) {
   const sorted = [...names].sort();
   if (train + test > sorted.length) throw new Error(`${train} + ${test} images asked for, ${sorted.length} there`);
   return { train: sorted.slice(0, train), test: sorted.slice(sorted.length - test) };
+}
+
+/**
+ * A photo set's classes (its first `classes` class folders, sorted by name; any names) and each
+ * class's split (splitClass). `list(dir)` lists a folder: its sub-folders for the root, its files for a class.
+ * @param {{ datasetDir: string, classes: number, trainPerClass: number, testPerClass: number }} options
+ * @param {(dir: string, folders: boolean) => string[]} [list]
+ * @returns {{ name: string, train: string[], test: string[] }[]}
+ */
+export function datasetSplit(options, list = listFolder) {
+  const names = list(options.datasetDir, true).sort();
+  if (names.length < options.classes) throw new Error(`${options.datasetDir}: ${options.classes} class folders asked for, ${names.length} there`);
+  return names.slice(0, options.classes).map((name) => ({ name, ...splitClass(list(`${options.datasetDir}/${name}`, false), options.trainPerClass, options.testPerClass) }));
+}
+
+/**
+ * A folder's sub-folders (folders = true) or its files, hidden entries left out.
+ * @param {string} dir
+ * @param {boolean} folders
+ */
+function listFolder(dir, folders) {
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => !entry.name.startsWith('.') && (folders ? entry.isDirectory() : entry.isFile()))
+    .map((entry) => entry.name);
 }

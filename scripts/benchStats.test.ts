@@ -1,6 +1,6 @@
 /** The benchmark's pure helpers: medians, spreads, accuracy and the train / held-out split. */
 import { describe, expect, it } from 'vitest';
-import { accuracy, argmax, median, round, splitClass, spread } from './benchStats.mjs';
+import { accuracy, argmax, datasetSplit, median, round, splitClass, spread } from './benchStats.mjs';
 
 describe('benchStats', () => {
   it('takes the median of odd and even counts without reordering its input', () => {
@@ -44,5 +44,17 @@ describe('benchStats', () => {
     expect(test[19]).toBe('IMG_1049.jpg');
     expect(train.filter((name) => test.includes(name))).toEqual([]);
     expect(() => splitClass(names, 40, 20)).toThrow();
+  });
+
+  it('takes any class folder names, sorted, and splits each class', () => {
+    const tree: Record<string, string[]> = { '/d': ['pear', 'apple', 'kiwi'], '/d/apple': ['a2.jpg', 'a1.jpg', 'a3.jpg'], '/d/kiwi': ['k1.jpg', 'k2.jpg', 'k3.jpg'], '/d/pear': ['p1.jpg'] };
+    const list = (dir: string) => [...tree[dir]];
+    const split = datasetSplit({ datasetDir: '/d', classes: 2, trainPerClass: 2, testPerClass: 1 }, list);
+    expect(split).toEqual([
+      { name: 'apple', train: ['a1.jpg', 'a2.jpg'], test: ['a3.jpg'] },
+      { name: 'kiwi', train: ['k1.jpg', 'k2.jpg'], test: ['k3.jpg'] },
+    ]);
+    expect(() => datasetSplit({ datasetDir: '/d', classes: 4, trainPerClass: 1, testPerClass: 0 }, list)).toThrow(/4 class folders/);
+    expect(() => datasetSplit({ datasetDir: '/d', classes: 3, trainPerClass: 1, testPerClass: 1 }, list)).toThrow();
   });
 });

@@ -4,9 +4,9 @@
  * held-out photos go through the worker (`?debug=1` exposes the worker client as
  * `window.__neuralPlayground.client`) as `transfer/predict` messages, as the Predict panel sends them.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { argmax, accuracy, median, spread, splitClass } from './benchStats.mjs';
+import { argmax, accuracy, median, spread, datasetSplit } from './benchStats.mjs';
 
 /** Page-side instrumentation: long tasks (start and duration), and an animation-frame counter the bench starts and stops. */
 function instrument() {
@@ -25,13 +25,16 @@ function instrument() {
   };
 }
 
-/** Overrides the head's seed in the `transfer/train` message (the UI has no seed field), so runs differ as the library's do. */
-async function useSeed(page, seed) {
-  await page.evaluate((value) => {
+/**
+ * Overrides the head's seed in the `transfer/train` message (the UI has no seed field), so runs
+ * differ as the library's do, and any other head settings given (BENCH_HEAD: an alternative head).
+ */
+async function useHead(page, seed, overrides) {
+  await page.evaluate(({ seed, overrides }) => {
     const { client } = window.__neuralPlayground;
     const send = client.sendTransfer.bind(client);
-    client.sendTransfer = (message) => send(message.type === 'transfer/train' ? { ...message, head: { ...message.head, seed: value } } : message);
-  }, seed);
+    client.sendTransfer = (message) => send(message.type === 'transfer/train' ? { ...message, head: { ...message.head, ...overrides, seed } } : message);
+  }, { seed, overrides });
 }
 
 /** Sends each held-out photo as `transfer/predict` and returns the predicted class index per photo. */
@@ -85,13 +88,13 @@ async function trainThroughUi(page, split, options) {
   for (let k = 2; k < split.length; k++) await page.getByTestId('add-class').click();
   if (options.epochs !== 50) await page.getByTestId('head-epochs').fill(String(options.epochs));
   const cards = page.getByTestId('class-card');
-  for (let digit = 0; digit < split.length; digit++) await cards.nth(digit).getByTestId('class-name').fill(`digit ${digit}`);
+  for (let c = 0; c < split.length; c++) await cards.nth(c).getByTestId('class-name').fill(split[c].name);
   const started = Date.now();
-  for (let digit = 0; digit < split.length; digit++) {
-    await cards.nth(digit).locator('input[type=file]').setInputFiles(split[digit].train.map((name) => join(options.datasetDir, String(digit), name)));
+  for (let c = 0; c < split.length; c++) {
+    await cards.nth(c).locator('input[type=file]').setInputFiles(split[c].train.map((name) => join(options.datasetDir, split[c].name, name)));
   }
-  for (let digit = 0; digit < split.length; digit++) {
-    await cards.nth(digit).getByTestId('class-count').filter({ hasText: `${split[digit].train.length} ` }).waitFor({ timeout: 120_000 });
+  for (let c = 0; c < split.length; c++) {
+    await cards.nth(c).getByTestId('class-count').filter({ hasText: `${split[c].train.length} ` }).waitFor({ timeout: 120_000 });
   }
   const addSeconds = (Date.now() - started) / 1000;
   // The training window starts once the page is idle: the last thumbnails decoded and drawn (as
@@ -129,20 +132,26 @@ async function runOnce(browser, options, split, seed, withRawPredict, blocked) {
     await page.addInitScript(instrument);
     // The held-out photos, served on the app's own origin (bench only): the page fetches them as Blobs.
     await page.route(`${options.base}/__bench/data/**`, (route) => {
-      const [digit, name] = new URL(route.request().url()).pathname.split('/').slice(-2).map(decodeURIComponent);
-      return route.fulfill({ status: 200, contentType: 'image/jpeg', body: readFileSync(join(options.datasetDir, digit, name)) });
+      const [folder, name] = new URL(route.request().url()).pathname.split('/').slice(-2).map(decodeURIComponent);
+      return route.fulfill({ status: 200, contentType: 'image/jpeg', body: readFileSync(join(options.datasetDir, folder, name)) });
     });
     await page.goto(`${options.base}/?lang=en&debug=1${options.backend ? `&backend=${options.backend}` : ''}#transfer`);
     await page.locator('[data-testid=model-status][data-status=ready]').waitFor({ timeout: 120_000 });
-    await useSeed(page, seed);
+    if (options.baseId) {
+      await page.getByTestId('base-model').selectOption(options.baseId);
+      await page.locator(`[data-testid=model-status][data-status=ready][data-base="${options.baseId}"]`).waitFor({ timeout: 120_000 });
+    }
+    const baseId = await page.getByTestId('model-status').getAttribute('data-base');
+    await useHead(page, seed, options.head ?? {});
     const trained = await trainThroughUi(page, split, options);
-    const urls = split.flatMap((s, digit) => s.test.map((name) => `${options.base}/__bench/data/${digit}/${encodeURIComponent(name)}`));
-    const truth = split.flatMap((s, digit) => s.test.map(() => digit));
+    const urls = split.flatMap((s) => s.test.map((name) => `${options.base}/__bench/data/${encodeURIComponent(s.name)}/${encodeURIComponent(name)}`));
+    const truth = split.flatMap((s, c) => s.test.map(() => c));
     const replies = await predictHeldOut(page, urls);
-    const predicted = replies.map((reply) => Number(reply.labels[argmax(reply.probabilities)].replace('digit ', '')));
+    const names = split.map((s) => s.name);
+    const predicted = replies.map((reply) => names.indexOf(reply.labels[argmax(reply.probabilities)]));
     // As many batches of 16 as there are training photos (all loaded in the worker).
     const raw = withRawPredict ? await rawPredict(page, Math.ceil(split.reduce((n, s) => n + s.train.length, 0) / 16)) : null;
-    return { ...trained, heldOutAccuracy: accuracy(predicted, truth), testImages: truth.length, raw };
+    return { ...trained, baseId, heldOutAccuracy: accuracy(predicted, truth), testImages: truth.length, raw };
   } finally {
     await context.close();
   }
@@ -153,11 +162,13 @@ async function runOnce(browser, options, split, seed, withRawPredict, blocked) {
  * accuracy on the last `testPerClass` photos of each class.
  * @param {import('@playwright/test').Browser} browser
  * @param {{ base: string, datasetDir: string, classes: number, trainPerClass: number, testPerClass: number, runs: number,
- *           epochs: number, backend?: string, log?: (line: string) => void }} options
+ *           epochs: number, baseId?: string, head?: object, backend?: string, log?: (line: string) => void }} options
+ *   baseId: the base model to pick in the studio's select (the app's default when absent)
+ *   head: head settings that replace the default's (an alternative head, BENCH_HEAD)
  */
 export async function measureStudio(browser, options) {
   const log = options.log ?? (() => undefined);
-  const split = Array.from({ length: options.classes }, (_, digit) => splitClass(readdirSync(join(options.datasetDir, String(digit))), options.trainPerClass, options.testPerClass));
+  const split = datasetSplit(options);
   const runs = [];
   const blocked = [];
   for (let n = 0; n < options.runs; n++) {
@@ -172,6 +183,7 @@ export async function measureStudio(browser, options) {
   const embedImagesPerSec = raw.embedImagesPerSec;
   return {
     backend: raw.backend,
+    baseId: runs[0].baseId,
     runs: runs.length,
     testImages: runs[0].testImages,
     embedImagesPerSec,
