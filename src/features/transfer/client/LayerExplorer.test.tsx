@@ -64,6 +64,52 @@ describe('LayerExplorer', () => {
     vi.useRealTimers();
   });
 
+  it("MobileNet v2: stages grouped by block; an add's formula is the block input + the projection; a projection has no ReLU6", async () => {
+    vi.useFakeTimers({ toFake: ['requestAnimationFrame', 'cancelAnimationFrame'] });
+    render(<LayerExplorer classes={classes} prediction={null} modelStatus="ready" />);
+    fireEvent.click(screen.getByTestId('layer-explorer-toggle'));
+    const v2 = (name: string, kind: LayerMaps['kind'], block?: number): LayerMaps => ({ ...layer(name), kind, conv: kind === 'add' ? null : name.replace(/_relu|_BN/, ''), ...(block !== undefined ? { block } : {}) });
+    const layers = [
+      v2('Conv1_relu', 'conv'), v2('expanded_conv_depthwise_relu', 'depthwise', 0), v2('expanded_conv_project_BN', 'project', 0),
+      v2('block_1_expand_relu', 'expand', 1), v2('block_1_depthwise_relu', 'depthwise', 1), v2('block_1_project_BN', 'project', 1),
+      v2('block_2_expand_relu', 'expand', 2), v2('block_2_depthwise_relu', 'depthwise', 2), v2('block_2_project_BN', 'project', 2), v2('block_2_add', 'add', 2),
+      v2('out_relu', 'pointwise'),
+    ];
+    await reply({ type: 'transfer/layerMapsReady', requestId: 1, layers, head: null, ms: 5 });
+    for (let n = 0; n < layers.length; n++) await act(() => vi.advanceTimersToNextFrame());
+    expect(screen.getAllByTestId('layer-maps').map((row) => row.dataset.layer)).toEqual(layers.map((l) => l.name));
+    const blocks = screen.getAllByTestId('layer-block');
+    expect(blocks.map((b) => [b.dataset.block, b.querySelectorAll('[data-testid="layer-maps"]').length])).toEqual([['0', 2], ['1', 3], ['2', 4]]);
+    expect(blocks.map((b) => b.querySelector('h3')?.textContent)).toEqual([
+      'Block 0: depthwise → projection (no expansion)', 'Block 1: expansion → depthwise → projection', 'Block 2: expansion → depthwise → projection → residual addition',
+    ]);
+    expect(blocks[2].textContent).toContain('Residual addition: the block\'s input + its projection');
+
+    const open = async (name: string, next: LayerCell) => {
+      fireEvent.click(screen.getAllByTestId('layer-map')[2 * layers.findIndex((l) => l.name === name)]);
+      await reply({ type: 'transfer/layerCellReady', requestId: ofType('transfer/layerCell').at(-1)!.requestId, cell: next });
+      return screen.getByTestId('layer-formula');
+    };
+    const base = { y: 1, x: 1, channel: 0, shape: [2, 2, 3] as [number, number, number], map: new Uint8Array(4), layerMin: -2, layerMax: 6 };
+    let formula = await open('block_2_add', { ...base, layer: 'block_2_add', block: 2, kind: 'add', inputs: [{ layer: 'block_1_project_BN', value: 1.25 }, { layer: 'block_2_project_BN', value: -0.5 }], value: 0.75, model: 0.75 });
+    expect(formula.textContent).toContain('The block\'s input (block_1_project_BN) and its projection (block_2_project_BN) at this cell, added:');
+    expect(screen.getByTestId('layer-add').textContent).toBe('out = 1.2500 + (−0.5000) = 0.7500');
+    expect(formula.firstElementChild).toMatchObject({ dataset: expect.objectContaining({ kind: 'add', value: '0.75', model: '0.75' }) });
+    fireEvent.keyDown(window, { key: 'Escape' });
+
+    formula = await open('block_2_project_BN', { ...cell, ...base, layer: 'block_2_project_BN', conv: 'block_2_project', block: 2, kind: 'project', bn: { ...cell.bn, value: -0.25 }, activation: { kind: 'linear', value: -0.25 }, model: -0.25 });
+    expect(formula.textContent).toContain('Projection (1 × 1 convolution, MobileNet v2)');
+    expect(formula.textContent).toContain('Linear bottleneck: no activation');
+    expect(formula.textContent).not.toContain('min(max(0');
+    expect(screen.getByTestId('layer-activation').textContent).toBe('a = v = −0.2500');
+    fireEvent.keyDown(window, { key: 'Escape' });
+
+    formula = await open('block_1_expand_relu', { ...cell, ...base, layer: 'block_1_expand_relu', conv: 'block_1_expand', block: 1, kind: 'expand' });
+    expect(formula.textContent).toContain('Expansion (1 × 1 convolution, MobileNet v2)');
+    expect(screen.getByTestId('layer-activation').textContent).toBe('min(max(0, 0.5000), 6) = 0.5000');
+    vi.useRealTimers();
+  });
+
   it('says why there is nothing to show', () => {
     render(<LayerExplorer classes={[]} prediction={null} modelStatus="ready" />);
     fireEvent.click(screen.getByTestId('layer-explorer-toggle'));
@@ -75,6 +121,7 @@ describe('LayerExplorer', () => {
 describe('HeadFormula', () => {
   it("shows a regions head's cells: the region's average, the scaling, the dense sums and the softmax", () => {
     const head: HeadCells = {
+      layer: 'conv_pw_13_relu',
       labels: ['fist', 'palm'],
       classIndex: 1,
       steps: [

@@ -1,10 +1,11 @@
 /**
- * Look inside the network: for one image, every conv layer of MobileNet as a grid of channel maps
- * (after BatchNormalization and ReLU6) on a colour scale; a map enlarges on click, and a cell of
- * the enlarged map shows its formula with the real numbers. Computed only once opened; the rows
- * are drawn one per animation frame so the page stays responsive.
+ * Look inside the network: for one image, every stage of the base as a grid of channel maps on a
+ * colour scale (MobileNet v1: each conv layer after BatchNormalization and ReLU6; MobileNet v2:
+ * grouped by block, its expansion, depthwise, projection and residual addition); a map enlarges on
+ * click, and a cell of the enlarged map shows its formula with the real numbers. Computed only
+ * once opened; the rows are drawn one per animation frame so the page stays responsive.
  */
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
+import { Fragment, memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent, type MouseEvent } from 'react';
 import { useI18n } from '../../../i18n/I18nProvider';
 import type { ModelStatus } from '../../../worker/protocol';
 import type { ChannelMap, LayerMaps } from '../layerMapsMeta';
@@ -81,6 +82,47 @@ const LayerRow = memo(function LayerRow({ layer, onOpen }: { layer: LayerMaps; o
     </section>
   );
 });
+
+/** Consecutive rows of the same v2 block in one group (rows outside blocks: a group each, no heading). */
+function groupByBlock(layers: LayerMaps[]): { block?: number; layers: LayerMaps[] }[] {
+  const groups: { block?: number; layers: LayerMaps[] }[] = [];
+  for (const layer of layers) {
+    const last = groups.at(-1);
+    if (last && layer.block !== undefined && last.block === layer.block) last.layers.push(layer);
+    else groups.push({ block: layer.block, layers: [layer] });
+  }
+  return groups;
+}
+
+/** A v2 block's heading: which steps it holds (block 0 has no expansion; some end with the residual addition). */
+function blockTitleKey(layers: LayerMaps[]) {
+  if (!layers.some((layer) => layer.kind === 'expand')) return 'explain.layers.block.first' as const;
+  return layers.some((layer) => layer.kind === 'add') ? ('explain.layers.block.residual' as const) : ('explain.layers.block.plain' as const);
+}
+
+function LayerRows({ layers, shown, onOpen }: { layers: LayerMaps[]; shown: number; onOpen: (layer: LayerMaps, channel: ChannelMap) => void }) {
+  const { t } = useI18n();
+  const groups = useMemo(() => groupByBlock(layers), [layers]);
+  let left = shown;
+  return (
+    <div className="layer-rows" aria-busy={shown < layers.length}>
+      {groups.map((group) => {
+        const rows = group.layers.slice(0, Math.max(0, left));
+        left -= group.layers.length;
+        if (rows.length === 0) return null;
+        const drawn = rows.map((layer) => <LayerRow key={layer.name} layer={layer} onOpen={onOpen} />);
+        if (group.block === undefined) return <Fragment key={group.layers[0].name}>{drawn}</Fragment>;
+        const title = t(blockTitleKey(group.layers), { n: group.block });
+        return (
+          <section key={`block-${group.block}`} className="layer-block" data-testid="layer-block" data-block={group.block} aria-label={title}>
+            <h3>{title}</h3>
+            {drawn}
+          </section>
+        );
+      })}
+    </div>
+  );
+}
 
 /** The brightest pixel of a downsampled map, as the centre cell of the full-resolution grid. */
 function brightestCell(layer: LayerMaps, channel: ChannelMap): [number, number] {
@@ -209,11 +251,7 @@ function ExplorerBody({ classes, prediction, modelStatus }: Props) {
         )}
       </p>
       <LayerFormulas />
-      {layers && (
-        <div className="layer-rows" aria-busy={shown < layers.length}>
-          {layers.slice(0, shown).map((layer) => <LayerRow key={layer.name} layer={layer} onOpen={onOpen} />)}
-        </div>
-      )}
+      {layers && <LayerRows layers={layers} shown={shown} onOpen={onOpen} />}
       {maps.status === 'done' && shown >= maps.layers.length && <HeadFormula head={maps.head} />}
       {open && <Enlarged layer={open.layer} channel={open.channel} explorer={explorer} onClose={onClose} />}
     </>

@@ -1,16 +1,17 @@
 /**
  * The layer explorer's formulas: each layer type's rule, one conv cell's numbers (sum →
- * BatchNormalization → ReLU6) and the trained head's cells (pooling → (flatten → scaling) → dense → softmax).
+ * BatchNormalization → ReLU6, or no activation: v2's linear bottleneck), one residual addition's
+ * two numbers, and the trained head's cells (pooling → (flatten → scaling) → dense → softmax).
  */
 import { useI18n } from '../../../i18n/I18nProvider';
-import type { HeadCells, HeadStep, LayerCell } from '../layerMapsMeta';
+import { cellValue, type AddCell, type ConvCell, type HeadCells, type HeadStep, type LayerCell } from '../layerMapsMeta';
 
 /** A number with a fixed count of decimals and a true minus sign. */
 export const num = (v: number, digits = 4) => (Number.isFinite(v) ? v.toFixed(digits).replace('-', '−') : String(v));
 /** A number in brackets when negative, for products. */
 const factor = (v: number, digits = 3) => (v < 0 ? `(${num(v, digits)})` : num(v, digits));
 
-const FORMULA_KINDS = ['conv', 'depthwise', 'pointwise', 'bn', 'relu6', 'pool', 'regionPool', 'scale', 'dense', 'softmax'] as const;
+const FORMULA_KINDS = ['conv', 'depthwise', 'pointwise', 'expand', 'project', 'bn', 'relu6', 'linear', 'add', 'pool', 'regionPool', 'scale', 'dense', 'softmax'] as const;
 
 /** How each layer type computes (the symbols). */
 export function LayerFormulas() {
@@ -35,24 +36,50 @@ function sumText(terms: { w: number; x: number }[], shown: number, count: number
   return `${parts.join(' + ')} = ${num(total)}`;
 }
 
-export function CellFormula({ cell }: { cell: LayerCell }) {
+/** A residual addition's cell: the block's input plus its projection. */
+function AddFormula({ cell }: { cell: AddCell }) {
+  const { t } = useI18n();
+  const [input, project] = cell.inputs;
+  return (
+    <>
+      <p>{t('explain.layers.formula.add')}</p>
+      <p>{t('explain.layers.step.add', { input: input.layer, project: project.layer })}</p>
+      <p className="layer-math" data-testid="layer-add">
+        out = {num(input.value)} + {factor(project.value, 4)} = <strong data-testid="layer-cell-value">{num(cell.value)}</strong>
+      </p>
+    </>
+  );
+}
+
+/** A convolution's cell: its sum, batch normalization and activation (ReLU6, or none: the linear bottleneck). */
+function ConvFormula({ cell }: { cell: ConvCell }) {
   const { t } = useI18n();
   const shown = cell.kind === 'depthwise' ? 9 : 6;
   const { bn } = cell;
+  const linear = cell.activation.kind === 'linear';
   return (
-    <div data-layer={cell.layer} data-y={cell.y} data-x={cell.x} data-channel={cell.channel} data-value={cell.activation.value} data-model={cell.model}>
-      <h4>{t('explain.layers.cellTitle', { layer: cell.layer, y: cell.y, x: cell.x, channel: cell.channel })}</h4>
+    <>
       <p>{t(`explain.layers.formula.${cell.kind}`)}</p>
       <p>{t('explain.layers.step.window', { k: cell.kernel, y: cell.inputY, x: cell.inputX, count: cell.terms.length, shown: Math.min(shown, cell.terms.length) })}</p>
-      <p className="layer-math">z = {sumText(cell.terms, shown, cell.terms.length, cell.bias, cell.z)}</p>
+      <p className="layer-math" data-testid="layer-sum">z = {sumText(cell.terms, shown, cell.terms.length, cell.bias, cell.z)}</p>
       <p>{t('explain.layers.formula.bn')}</p>
-      <p className="layer-math">
+      <p className="layer-math" data-testid="layer-bn">
         ({num(cell.z)} − {factor(bn.mean, 4)}) / √({num(bn.variance)} + {bn.epsilon}) · {factor(bn.gamma, 4)} + {factor(bn.beta, 4)} = {num(bn.value)}
       </p>
-      <p>{t('explain.layers.formula.relu6')}</p>
-      <p className="layer-math">
-        {cell.activation.kind === 'relu6' ? `min(max(0, ${num(bn.value)}), 6)` : `${cell.activation.kind}(${num(bn.value)})`} = <strong data-testid="layer-cell-value">{num(cell.activation.value)}</strong>
+      <p>{t(linear ? 'explain.layers.formula.linear' : 'explain.layers.formula.relu6')}</p>
+      <p className="layer-math" data-testid="layer-activation">
+        {cell.activation.kind === 'relu6' ? `min(max(0, ${num(bn.value)}), 6)` : linear ? 'a = v' : `${cell.activation.kind}(${num(bn.value)})`} = <strong data-testid="layer-cell-value">{num(cell.activation.value)}</strong>
       </p>
+    </>
+  );
+}
+
+export function CellFormula({ cell }: { cell: LayerCell }) {
+  const { t } = useI18n();
+  return (
+    <div data-layer={cell.layer} data-kind={cell.kind} data-y={cell.y} data-x={cell.x} data-channel={cell.channel} data-value={cellValue(cell)} data-model={cell.model}>
+      <h4>{t('explain.layers.cellTitle', { layer: cell.layer, y: cell.y, x: cell.x, channel: cell.channel })}</h4>
+      {cell.kind === 'add' ? <AddFormula cell={cell} /> : <ConvFormula cell={cell} />}
       <p className="layer-check">{t('explain.layers.step.model', { value: num(cell.model) })}</p>
     </div>
   );
@@ -66,8 +93,8 @@ function HeadStepView({ step, head }: { step: HeadStep; head: HeadCells }) {
       return (
         <li>
           {region
-            ? t('explain.layers.head.regionPool', { y0: region.y0, y1: region.y0 + region.size - 1, x0: region.x0, x1: region.x0 + region.size - 1, channel: step.channel })
-            : t('explain.layers.head.pool', { channel: step.channel })}
+            ? t('explain.layers.head.regionPool', { layer: head.layer, y0: region.y0, y1: region.y0 + region.size - 1, x0: region.x0, x1: region.x0 + region.size - 1, channel: step.channel })
+            : t('explain.layers.head.pool', { layer: head.layer, channel: step.channel })}
           <p className="layer-math">g = {num(step.sum)} / {step.count} = {num(step.value)}</p>
         </li>
       );

@@ -18,7 +18,7 @@ export type LayerMapsState =
   | { status: 'idle' }
   | { status: 'working'; key: string }
   | { status: 'done'; key: string; layers: LayerMaps[]; head: HeadCells | null; ms: number }
-  | { status: 'error'; key: string; code: 'noModel' | 'noImage' | 'unsupportedBase' | 'failed'; detail?: string };
+  | { status: 'error'; key: string; code: 'noModel' | 'noImage' | 'failed'; detail?: string };
 
 export type CellState = { status: 'idle' } | { status: 'working' } | { status: 'done'; cell: LayerCell } | { status: 'error' };
 

@@ -56,10 +56,10 @@ function windowSum(x: Float64Array, { shape: [, w, c], size }: PoolGeometry, y0:
   return sum;
 }
 
-/** The head's layers after conv_pw_13_relu (a fine-tuned tail holds blocks before them). */
-function headLayers(tail: tf.LayersModel): tf.layers.Layer[] {
+/** The head's layers after the base's cut layer (a fine-tuned tail holds blocks before them). */
+function headLayers(tail: tf.LayersModel, cut: string): tf.layers.Layer[] {
   const layers = tail.layers.filter((layer) => layer.getClassName() !== 'InputLayer');
-  return layers.slice(layers.findIndex((layer) => layer.name === TRUNCATION_LAYER) + 1);
+  return layers.slice(layers.findIndex((layer) => layer.name === cut) + 1);
 }
 
 /** The head forward in plain numbers; null when it holds a layer not shown here. */
@@ -156,9 +156,13 @@ function denseStep(step: Forward, unit: number, model: number): { step: HeadStep
   };
 }
 
-/** The head's cells for the top class; null for a head with a layer not shown here, or without a final softmax Dense. */
-export function headCells(tail: tf.LayersModel, a: Float32Array, shape: [number, number, number], labels: string[]): HeadCells | null {
-  const layers = headLayers(tail);
+/**
+ * The head's cells for the top class, on `a`, the output of the base's layer `cut` (MobileNet v1:
+ * conv_pw_13_relu, v2: out_relu); null for a head with a layer not shown here, or without a final
+ * softmax Dense.
+ */
+export function headCells(tail: tf.LayersModel, a: Float32Array, shape: [number, number, number], labels: string[], cut: string = TRUNCATION_LAYER): HeadCells | null {
+  const layers = headLayers(tail, cut);
   const passes = forward(layers, a, shape);
   const final = layers[layers.length - 1];
   if (!passes || !final || final.getClassName() !== 'Dense' || (final.getConfig() as { activation: string }).activation !== 'softmax') return null;
@@ -203,5 +207,5 @@ export function headCells(tail: tf.LayersModel, a: Float32Array, shape: [number,
       steps.unshift({ kind: 'pool', channel: cell, count: pass.input.length / c, sum, value: pass.output[cell], model: model[n][cell] });
     }
   }
-  return { labels, classIndex, steps };
+  return { layer: cut, labels, classIndex, steps };
 }

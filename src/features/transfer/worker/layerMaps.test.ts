@@ -15,7 +15,8 @@ import type { HeadCells, HeadStep } from '../layerMapsMeta';
 import { mulberry32 } from '../../../engine/random';
 import { buildTail, cutLayerFor, lowerModel } from './finetune';
 import { buildHead } from './head';
-import { buildProbe, convBlocks, layerCell, LayerExplorer, layerMaps, runProbe, type Probe, type ProbeRun } from './layerMaps';
+import { buildProbe, layerCell, LayerExplorer, layerMaps, layerStages, runProbe, type Probe, type ProbeRun } from './layerMaps';
+import type { ConvStage } from './layerStages';
 import { headCells } from './layerHead';
 import { haveMobileNet, loadMobileNet, loadPhoto } from './mobilenet.testutil';
 import { truncate, type BaseModel } from './model';
@@ -44,9 +45,11 @@ describe.skipIf(!haveMobileNet())('layer maps on the real MobileNet', () => {
   });
 
   it('finds the 27 conv layers (conv1, 13 depthwise, 13 pointwise), each with BatchNormalization and ReLU6', () => {
-    const blocks = convBlocks(full);
+    const blocks = layerStages(full) as ConvStage[];
     expect(blocks.map((b) => b.conv.name)).toEqual(CONV_NAMES);
-    expect(blocks.map((b) => b.act.name)).toEqual(CONV_NAMES.map((name) => `${name}_relu`));
+    expect(blocks.map((b) => b.act?.name)).toEqual(CONV_NAMES.map((name) => `${name}_relu`));
+    expect(blocks.map((b) => b.input)).toEqual(CONV_NAMES.map((_, k) => k - 1));
+    expect(blocks.every((b) => b.block === undefined)).toBe(true);
     expect(blocks.map((b) => b.kind)).toEqual(['conv', ...Array.from({ length: 13 }, () => ['depthwise', 'pointwise']).flat()]);
   });
 
@@ -91,6 +94,7 @@ describe.skipIf(!haveMobileNet())('layer maps on the real MobileNet', () => {
     let positive = 0;
     cells.forEach(([layer, y, x, channel]) => {
       const cell = layerCell(probe, run, layer, y, x, channel);
+      if (cell.kind === 'add') throw new Error('MobileNet v1 has no addition');
       const [, w, c] = cell.shape;
       const at = (y * w + x) * c + channel;
       expect(Math.abs(cell.z - values[names.indexOf(cell.conv)][at])).toBeLessThan(1e-4);
@@ -105,8 +109,12 @@ describe.skipIf(!haveMobileNet())('layer maps on the real MobileNet', () => {
     });
     expect(positive).toBeGreaterThan(2);
     // 'same' with stride 2 on 224: one padding row/column in all, after the image (TensorFlow's rule).
-    expect(layerCell(probe, run, 'conv1_relu', 0, 0, 0).terms).toHaveLength(3 * 3 * 3);
-    expect(layerCell(probe, run, 'conv1_relu', 111, 111, 0).terms).toHaveLength(2 * 2 * 3);
+    const termsOf = (y: number, x: number) => {
+      const cell = layerCell(probe, run, 'conv1_relu', y, x, 0);
+      return cell.kind === 'add' ? [] : cell.terms;
+    };
+    expect(termsOf(0, 0)).toHaveLength(3 * 3 * 3);
+    expect(termsOf(111, 111)).toHaveLength(2 * 2 * 3);
     expect(() => layerCell(probe, run, 'conv1_relu', 112, 0, 0)).toThrow(RangeError);
     expect(() => layerCell(probe, run, 'nope', 0, 0, 0)).toThrow(RangeError);
   });
