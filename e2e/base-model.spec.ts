@@ -1,6 +1,7 @@
 /**
  * The base-model registry in the studio: MobileNet v2 0.35 (served from ../shared/models) is chosen,
- * loads, trains, predicts, explains (Grad-CAM at out_relu) and exports; switching bases keeps every
+ * loads, trains, predicts, explains (Grad-CAM at out_relu) and exports, also fine-tuned (and the
+ * generated code fine-tunes v2 the same way); switching bases keeps every
  * photo and drops the classifier of the old base (after asking); the choice survives a reload, and
  * a classifier saved on another base says so. A larger alpha loads from its hosted folder (answered
  * here from the 0.35 files: no request leaves the machine).
@@ -54,9 +55,10 @@ test('MobileNet v2 0.35: chosen, trains, predicts, explains, exports; kept over 
   const gradcam = page.getByTestId('gradcam');
   await expect(gradcam).toHaveAttribute('data-size', '7', { timeout: 60_000 });
   await expect(gradcam).toHaveAttribute('data-max', /^1(\.0+)?$/);
-  // The layer explorer says it reads MobileNet v1 only, for now.
+  // The layer explorer reads v2 too (its stages: e2e/layer-explorer-v2.spec.ts), up to out_relu.
   await page.getByTestId('layer-explorer-toggle').click();
-  await expect(page.getByTestId('layer-error')).toHaveAttribute('data-code', 'unsupportedBase', { timeout: 60_000 });
+  await expect(page.locator('[data-testid="layer-maps"][data-layer="out_relu"]')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('layer-error')).toHaveCount(0);
 
   // Exported: the metadata names the base.
   const downloads: Record<string, string> = {};
@@ -86,6 +88,63 @@ test('MobileNet v2 0.35: chosen, trains, predicts, explains, exports; kept over 
   await page.getByRole('button', { name: /^Train/ }).click();
   await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 180_000 });
   expect(await predictProbabilities(page, imagesOf('1')[45])).toHaveLength(2);
+});
+
+test('MobileNet v2 0.35 fine-tuned (the top block, 1 epoch): predicts, explains at out_relu, reloads; the generated code fine-tunes v2', async ({ page }) => {
+  await openStudio(page, '');
+  await addPhotos(page);
+  await chooseBase(page, 'mobilenet_v2_0.35');
+  await page.getByTestId('head-epochs').fill('10');
+  await page.getByTestId('fine-tune-blocks').fill('1');
+  await page.getByTestId('fine-tune-epochs').fill('1');
+  // v2 has 17 blocks to fine-tune (v1: 13)
+  await expect(page.getByTestId('fine-tune-blocks')).toHaveAttribute('max', '17');
+  await page.getByRole('button', { name: /^Train/ }).click();
+  await expect(page.getByTestId('train-status')).toHaveAttribute('data-phase', 'fineTuning', { timeout: 120_000 });
+  await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 180_000 });
+  await expect(page.getByText('Epoch 11 of 11')).toBeVisible();
+
+  const probabilities = await predictProbabilities(page, imagesOf('1')[45]);
+  expect(probabilities).toHaveLength(2);
+  expect(probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+  // Grad-CAM at out_relu, inside the fine-tuned tail: a 7 × 7 map, normalised, not uniform; then for the other class.
+  const gradcam = page.getByTestId('gradcam');
+  await expect(gradcam).toHaveAttribute('data-size', '7', { timeout: 60_000 });
+  await expect(gradcam).toHaveAttribute('data-max', /^1(\.0+)?$/);
+  expect(Number(await gradcam.getAttribute('data-std'))).toBeGreaterThan(0);
+  const top = probabilities.indexOf(Math.max(...probabilities));
+  await page.getByTestId('explain-class').selectOption(String(1 - top));
+  await expect(gradcam).toHaveAttribute('data-class', String(1 - top), { timeout: 60_000 });
+  await expect(gradcam).toHaveAttribute('data-size', '7');
+  await page.getByTestId('explain-saliency-toggle').check();
+  await expect(page.getByTestId('saliency')).toHaveAttribute('data-size', '224', { timeout: 60_000 });
+  await expect(page.getByTestId('saliency')).toHaveAttribute('data-max', /^1(\.0+)?$/);
+
+  // The generated code fine-tunes v2's top block and Conv_1, as the studio did.
+  await page.getByTestId('show-code').click();
+  const code = page.getByTestId('generated-code');
+  await expect(code).toContainText('# train.py: transfer learning on MobileNet v2 0.35');
+  const python = (await code.textContent())!;
+  expect(python).toContain('fine-tuning: top 1 block(s) (block 16, then Conv_1), 1 epochs');
+  expect(python).toContain('FINE_TUNE_BLOCKS = 1');
+  expect(python).toContain("layer.trainable = in_top_blocks or layer.name == 'Conv_1'");
+  expect(python).toContain('    fine_tune(model, base, train_ds, val_ds)');
+  expect(python).toContain('tf.keras.applications.MobileNetV2(');
+  await page.getByRole('tab', { name: /TensorFlow\.js/ }).click();
+  await expect(code).toContainText('// Transfer learning on MobileNet v2 0.35 with TensorFlow.js');
+  const js = (await code.textContent())!;
+  expect(js).toContain("if (below === 0) return 'expanded_conv_project_BN';");
+  expect(js).toContain('await fineTune(base, head, split, onEpochEnd);');
+  expect(js).toContain('fineTuneBlocks: 1,');
+
+  // Reload: the fine-tuned classifier (base up to block_15_add, then the tail) comes back with the same predictions.
+  await page.reload();
+  await expect(status(page)).toHaveAttribute('data-base', 'mobilenet_v2_0.35', { timeout: 120_000 });
+  await expect(status(page)).toHaveAttribute('data-status', 'ready');
+  await expect(page.getByTestId('classifier-source')).toBeVisible({ timeout: 30_000 });
+  const restored = await predictProbabilities(page, imagesOf('1')[45]);
+  restored.forEach((p, k) => expect(Math.abs(p - probabilities[k])).toBeLessThan(1e-5));
+  await expect(gradcam).toHaveAttribute('data-size', '7', { timeout: 60_000 });
 });
 
 test('a classifier saved on another base says so after the base was switched; a larger alpha loads from its hosted folder', async ({ page, offOriginRequests }) => {

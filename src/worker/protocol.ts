@@ -150,7 +150,8 @@ export interface NumericsSummary {
 }
 
 export type ModelStatus = 'idle' | 'loading' | 'ready' | 'error';
-export type TrainPhase = 'idle' | 'embedding' | 'training' | 'fineTuning' | 'done' | 'stopped' | 'error';
+/** refitting: the head trained again on every photo after the run with validation (HeadConfig.refit) */
+export type TrainPhase = 'idle' | 'embedding' | 'training' | 'fineTuning' | 'refitting' | 'done' | 'stopped' | 'error';
 /** `transfer`: MobileNet + head (+ fine-tuning); `scratch`: the Tiny VGG from random weights */
 export type TrainRun = 'transfer' | 'scratch';
 
@@ -210,8 +211,9 @@ export type TransferToWorker =
   | LayerMapsRequest;
 
 /**
- * The layer explorer: `layerMaps` runs MobileNet once on an image (a class's, or a file) and sends
- * every conv layer's maps; `layerCell` gives one output cell's numbers for that image.
+ * The layer explorer: `layerMaps` runs the base once on an image (a class's, or a file) and sends
+ * every stage's maps (MobileNet v1's conv layers; v2's expansions, depthwise convolutions,
+ * projections and residual adds); `layerCell` gives one output cell's numbers for that image.
  */
 export type LayerMapsRequest =
   | { type: 'transfer/layerMaps'; requestId: number; imageId?: string; file?: Blob; maxChannels: number; maxSize: number }
@@ -221,7 +223,7 @@ export type LayerMapsReply =
   /** ms: the forward pass and the maps, in the worker (decoding excluded) */
   | { type: 'transfer/layerMapsReady'; requestId: number; layers: LayerMaps[]; head: HeadCells | null; ms: number }
   | { type: 'transfer/layerCellReady'; requestId: number; cell: LayerCell }
-  | { type: 'transfer/layerFailed'; requestId: number; code: 'noModel' | 'noImage' | 'unsupportedBase' | 'failed'; detail?: string };
+  | { type: 'transfer/layerFailed'; requestId: number; code: 'noModel' | 'noImage' | 'failed'; detail?: string };
 
 /** `count` augmented versions of one stored image (seeded), as small JPEGs: the augmentation panel's preview. */
 export interface AugmentPreviewRequest {

@@ -25,8 +25,8 @@ describe('the base-model registry', () => {
   it('cuts each family where its features are: v1 at conv_pw_13_relu (7 × 7 × 256), v2 at out_relu (7 × 7 × 1280)', () => {
     expect([BASES['mobilenet_v1_0.25'].cutLayer, embeddingLength(BASES['mobilenet_v1_0.25']), BASES['mobilenet_v1_0.25'].blocks]).toEqual(['conv_pw_13_relu', 12_544, 13]);
     for (const id of BASE_IDS.slice(1)) expect([BASES[id].cutLayer, embeddingLength(BASES[id]), BASES[id].blocks]).toEqual(['out_relu', 62_720, 17]);
-    // The studio fine-tunes v1 only, for now (codegen and the worker read this one flag).
-    expect(BASE_IDS.map((id) => BASES[id].fineTunes)).toEqual([true, false, false, false, false]);
+    // The studio fine-tunes every base (codegen, the worker and the train panel read this one flag).
+    expect(BASE_IDS.map((id) => BASES[id].fineTunes)).toEqual([true, true, true, true, true]);
     expect(BASES['mobilenet_v2_0.35'].keras).toBe("tf.keras.applications.MobileNetV2(input_shape=(224, 224, 3), alpha=0.35, include_top=False, weights='imagenet')");
   });
 

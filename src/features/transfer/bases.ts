@@ -61,8 +61,7 @@ function v2(alpha: number, parameters: number, imagenetTop1: number): BaseSpec {
     cutLayer: 'out_relu',
     embeddingShape: [7, 7, 1280],
     blocks: 17,
-    // The fine-tuning engine follows v2's graph (finetune.ts); the studio waits for the generated code and Grad-CAM.
-    fineTunes: false,
+    fineTunes: true,
     keras: `tf.keras.applications.MobileNetV2(input_shape=(${IMAGE}, ${IMAGE}, 3), alpha=${alpha === 1 ? '1.0' : alpha}, include_top=False, weights='imagenet')`,
   };
 }
@@ -94,8 +93,11 @@ export const BASES: Record<BaseId, BaseSpec> = {
 
 /** The base a project starts with when it names none (projects saved before the registry used v1 0.25). */
 export const LEGACY_BASE: BaseId = 'mobilenet_v1_0.25';
-/** The base a new project starts with. */
-export const DEFAULT_BASE: BaseId = 'mobilenet_v1_0.25';
+/**
+ * The base a new project starts with: MobileNet v2 0.35, Teachable Machine's web app's base
+ * (docs/PERFORMANCE.md compares the two on both public photo sets).
+ */
+export const DEFAULT_BASE: BaseId = 'mobilenet_v2_0.35';
 
 export const isBaseId = (value: unknown): value is BaseId => typeof value === 'string' && (BASE_IDS as readonly string[]).includes(value);
 

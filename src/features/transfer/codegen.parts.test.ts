@@ -1,18 +1,19 @@
 /**
  * Parts of the exported code checked in this process, without Python or a Node subprocess: the
  * head's layers for each pooling (the generated buildHead() run with this tfjs against the studio's
- * buildHead, on MobileNet v1 0.25's and v2 0.35's embeddings), the base each part names (v2: head
- * only, as the studio trains it), the input checks, and the generated augment() against the
- * studio's augmentation.
+ * buildHead, on MobileNet v1 0.25's and v2 0.35's embeddings), the base each part names, the
+ * generated cutLayerFor() against the studio's (worker/finetune.ts), the input checks, and the
+ * generated augment() against the studio's augmentation.
  * codegen.test.ts checks the whole train.py and module.
  */
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../engine/random';
 import { augmentTensor } from './worker/augment';
+import { cutLayerFor } from './worker/finetune';
 import { buildHead } from './worker/head';
 import { BASE_IDS, BASES, type BaseSpec } from './bases';
-import { checkInput, FINE_TUNING_V1_ONLY, generatePython, generateTfjs, headSummary, settingsSummary, type CodegenInput } from './codegen';
+import { checkInput, generatePython, generateTfjs, headSummary, settingsSummary, type CodegenInput } from './codegen';
 import { DEFAULT_AUGMENTATION, DEFAULT_HEAD, LESSON_HEAD, POOLINGS, type Augmentation, type HeadConfig, type Pooling } from './meta';
 
 /** Each of `snippets` in `source`, in this order (none before the previous one ends). */
@@ -47,29 +48,43 @@ describe('the default head: regions', () => {
 
   it('is the default', () => expect(DEFAULT_HEAD.pooling).toBe('regions'));
 
-  it('is AveragePooling2D(3, strides 3) -> Flatten -> Rescaling(0.1) -> Dense in train.py, with the shapes', () => {
+  it('is AveragePooling2D(3, strides 3) -> Flatten -> Rescaling(0.1) -> Dense(softmax) in train.py, with the shapes, then the refit', () => {
     expectInOrder(generatePython(input), [
       "    # The mean of each 3 x 3 region, stride 3 ('valid'): the 2 x 2 regions of the top-left 6 x 6 cells.",
       '    x = layers.AveragePooling2D(pool_size=3, strides=3)(x)  # [batch, 2, 2, 256]\n',
       '    x = layers.Flatten()(x)  # [batch, 2 * 2 * 256 = 1024]\n',
       '    x = layers.Rescaling(0.1)(x)  # [batch, 1024], x 0.1\n',
-      "    x = layers.Dense(100, activation='relu')(x)\n",
       "    outputs = layers.Dense(num_classes, activation='softmax')(x)\n",
+      '    model.fit(train_ds, validation_data=val_ds, epochs=EPOCHS)\n',
+      '    if REFIT:\n',
+      '        tf.keras.utils.set_random_seed(SEED)\n',
+      '        model.fit(train_ds.concatenate(val_ds), epochs=EPOCHS)\n',
     ]);
+    expect(generatePython(input)).not.toContain("activation='relu'");
+    expect(generatePython(input)).toMatch(/^REFIT = True/m);
+    // No refit without a validation set, when asked not to, or when fine-tuning.
+    for (const head of [{ ...DEFAULT_HEAD, validationSplit: 0 }, { ...DEFAULT_HEAD, refit: false }, { ...DEFAULT_HEAD, fineTuneBlocks: 1 }]) {
+      expect(generatePython({ ...input, head })).not.toContain('REFIT');
+      expect(generateTfjs({ ...input, head })).not.toContain('head = buildHead();\n  await trainHead(');
+    }
   });
 
   it('is the same in the TensorFlow.js module and its header', () => {
     const source = generateTfjs(input);
     expectInOrder(source, [
-      '//   head: AveragePooling2D(3, strides 3) -> Flatten -> Rescaling(0.1) -> Dense(100, relu) -> Dense(3, softmax)\n',
+      '//   head: AveragePooling2D(3, strides 3) -> Flatten -> Rescaling(0.1) -> Dense(3, softmax)\n',
       '  head.add(tf.layers.averagePooling2d({ inputShape: [7, 7, 256], poolSize: 3, strides: 3 })); // [batch, 2, 2, 256]\n',
       '  head.add(tf.layers.flatten()); // 2 * 2 * 256 = 1024 values\n',
       '  head.add(tf.layers.rescaling({ scale: 0.1 })); // [batch, 1024], x 0.1\n',
-      "  head.add(tf.layers.dense({ units: 100, activation: 'relu'",
       "  head.add(tf.layers.dense({ units: CLASS_NAMES.length, activation: 'softmax'",
+      '  const history = await trainHead(base, head, split, onEpochEnd);\n',
+      '  head = buildHead();\n',
+      '  await trainHead(base, head, { train: [...split.train, ...split.validation], validation: [] });\n',
     ]);
     expect(source).not.toContain('globalAveragePooling2d');
-    expect(headSummary(DEFAULT_HEAD, 3)).toBe('AveragePooling2D(3, strides 3) -> Flatten -> Rescaling(0.1) -> Dense(100, relu) -> Dense(3, softmax)');
+    expect(source).not.toContain("activation: 'relu'");
+    expect(source).toContain('  refit: true,\n');
+    expect(headSummary(DEFAULT_HEAD, 3)).toBe('AveragePooling2D(3, strides 3) -> Flatten -> Rescaling(0.1) -> Dense(3, softmax)');
   });
 });
 
@@ -116,10 +131,19 @@ describe('the base', () => {
     expect(settingsSummary(input)[4]).toBe('fine-tuning: top 3 block(s) (blocks 11-13), 5 epochs, learning rate 0.0001, augmentation on (flip, zoom-in up to 20 %)');
   });
 
-  it('is named in the settings summary, with fine-tuning off on v2', () => {
+  it('is named in the settings summary, with the blocks fine-tuned in its numbering (v2: 0-16, then Conv_1)', () => {
     expect(settingsSummary({ ...input, base: V2 })[0]).toBe('base: MobileNet v2 0.35 @ 224 (ImageNet), cut at out_relu -> [7, 7, 1280], frozen');
-    expect(settingsSummary({ ...input, base: V2 })[4]).toBe(`fine-tuning: off (head only): 3 block(s) set, but ${FINE_TUNING_V1_ONLY}`);
+    expect(settingsSummary({ ...input, base: V2 })[4]).toBe('fine-tuning: top 3 block(s) (blocks 14-16, then Conv_1), 5 epochs, learning rate 0.0001, augmentation on (flip, zoom-in up to 20 %)');
+    const blocks = (fineTuneBlocks: number, base: BaseSpec) => settingsSummary({ ...input, head: { ...input.head, fineTuneBlocks }, base })[4].split(', ').slice(0, base === V1 ? 1 : 2).join(', ');
+    expect(blocks(1, V2)).toBe('fine-tuning: top 1 block(s) (block 16, then Conv_1)');
+    expect(blocks(17, V2)).toBe('fine-tuning: top 17 block(s) (blocks 0-16 (0: expanded_conv), then Conv_1)');
+    expect([blocks(1, V1), blocks(13, V1)]).toEqual(['fine-tuning: top 1 block(s) (block 13)', 'fine-tuning: top 13 block(s) (blocks 1-13)']);
     expect(settingsSummary({ ...input, head: DEFAULT_HEAD, base: V2 })[4]).toBe('fine-tuning: off (head only)');
+  });
+
+  it.each([V1, V2])("$label: the module's cutLayerFor() is the studio's, for every number of blocks", (base) => {
+    const cut = generated<(blocks: number) => string>(generateTfjs({ ...input, base }), 'cutLayerFor', {});
+    for (let blocks = 1; blocks <= base.blocks; blocks++) expect([blocks, cut(blocks)]).toEqual([blocks, cutLayerFor(blocks, base)]);
   });
 
   it.each(BASE_IDS)('%s: Keras constructor, cut layer, shape and hosted URL in the code', (id) => {
@@ -146,25 +170,29 @@ describe('the base', () => {
     const v2 = base.family === 'mobilenet_v2';
     for (const source of [python, js]) {
       expect(source.includes('conv_pw_'), id).toBe(!v2);
-      expect(/fine_tune\(|fineTune\(/.test(source), id).toBe(!v2);
-      expect(source.includes(FINE_TUNING_V1_ONLY), id).toBe(v2);
+      expect(/fine_tune\(|fineTune\(/.test(source), id).toBe(true);
     }
     expect(python.includes('MobileNetV2(') && python.includes("'out_relu'") && python.includes('(7, 7, 1280)')).toBe(v2);
+    // v2: its blocks' convolutions and Conv_1 unfrozen in train.py; the module follows the graph above the cut
+    expect(python.includes("layer.trainable = in_top_blocks or layer.name == 'Conv_1'")).toBe(v2);
+    expect(js.includes("if (below === 0) return 'expanded_conv_project_BN';")).toBe(v2);
+    expect(js).toContain('const inputs = layer.inboundNodes[0].inboundLayers.map((from) => outputs.get(from.name));');
   });
 
-  it('on v2, is the head-only code: fine-tuning settings change only the summary line (and SETTINGS in the module)', () => {
+  it('on a base the studio does not fine-tune (BaseSpec.fineTunes false), is the head-only code: fine-tuning settings change only the summary line (and SETTINGS in the module)', () => {
     const diff = (a: string, b: string) => {
       const [x, y] = [a.split('\n'), b.split('\n')];
       expect(x).toHaveLength(y.length);
       return x.flatMap((line, k) => (line === y[k] ? [] : [[line, y[k]]]));
     };
-    const asked = { ...input, base: V2, head: { ...input.head, fineTuneBlocks: 13, fineTuneEpochs: 9, augmentation: { flip: true, rotation: 30, zoom: 0.3, brightness: 0.2, contrast: 0.4 } } };
+    const notFineTuned: BaseSpec = { ...V2, fineTunes: false };
+    const asked = { ...input, base: notFineTuned, head: { ...input.head, fineTuneBlocks: 13, fineTuneEpochs: 9, augmentation: { flip: true, rotation: 30, zoom: 0.3, brightness: 0.2, contrast: 0.4 } } };
     const headOnly = { ...asked, head: { ...asked.head, fineTuneBlocks: 0 } };
-    const line = `fine-tuning: off (head only): 13 block(s) set, but ${FINE_TUNING_V1_ONLY}`;
+    const line = 'fine-tuning: off (head only): 13 block(s) set, but MobileNet v2 0.35 is not fine-tuned here';
     expect(diff(generatePython(asked), generatePython(headOnly))).toEqual([[`#   ${line}`, '#   fine-tuning: off (head only)']]);
     expect(diff(generateTfjs(asked), generateTfjs(headOnly))).toEqual([[`//   ${line}`, '//   fine-tuning: off (head only)'], ['  fineTuneBlocks: 13,', '  fineTuneBlocks: 0,']]);
-    // on v1 the same settings do fine-tune: the check sees a difference
-    expect(generatePython({ ...asked, base: V1 }).split('\n').length).toBeGreaterThan(generatePython({ ...headOnly, base: V1 }).split('\n').length + 10);
+    // on the registry's bases the same settings do fine-tune: the check sees a difference
+    for (const base of [V1, V2]) expect(generatePython({ ...asked, base }).split('\n').length).toBeGreaterThan(generatePython({ ...headOnly, base }).split('\n').length + 10);
   });
 
   it("catches a head built for the other base's embedding", async () => {
@@ -182,7 +210,8 @@ describe('checkInput', () => {
   it.each<[string, CodegenInput]>([
     ['NaN learning rate', { ...ok, head: { ...DEFAULT_HEAD, learningRate: NaN } }],
     ['fractional units', { ...ok, head: { ...DEFAULT_HEAD, units: 1.5 } }],
-    ['14 fine-tuning blocks', { ...ok, head: { ...DEFAULT_HEAD, fineTuneBlocks: 14 } }],
+    ['14 fine-tuning blocks (MobileNet v1 has 13)', { ...ok, head: { ...DEFAULT_HEAD, fineTuneBlocks: 14 } }],
+    ['18 fine-tuning blocks on v2 (it has 17)', { ...ok, head: { ...DEFAULT_HEAD, fineTuneBlocks: 18 }, base: V2 }],
     ['unknown optimizer', { ...ok, head: { ...DEFAULT_HEAD, optimizer: 'lbfgs' as never } }],
     ['unknown pooling', { ...ok, head: { ...DEFAULT_HEAD, pooling: 'max' as never } }],
     ['duplicate class names', { ...ok, classNames: ['a', 'a'] }],
@@ -198,6 +227,10 @@ describe('checkInput', () => {
     expect(() => generateTfjs(input)).toThrow(RangeError);
   });
   it('accepts the presets', () => expect(() => checkInput({ ...ok, head: LESSON_HEAD, imagesPerClass: [0, 3] })).not.toThrow());
+  it("accepts up to the base's blocks: 13 on v1, 17 on v2", () => {
+    expect(() => checkInput({ ...ok, head: { ...DEFAULT_HEAD, fineTuneBlocks: 13 } })).not.toThrow();
+    expect(() => checkInput({ ...ok, head: { ...DEFAULT_HEAD, fineTuneBlocks: 17 }, base: V2 })).not.toThrow();
+  });
   it.each(POOLINGS)('accepts pooling %s', (pooling) => expect(() => checkInput({ ...ok, head: { ...DEFAULT_HEAD, pooling } })).not.toThrow());
 });
 

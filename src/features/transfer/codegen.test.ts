@@ -3,8 +3,9 @@
  * The exported code must be correct, not just look right. Python (no TensorFlow here): py_compile,
  * ast.parse, an undefined-name check (the lesson's example used an unimported `Flatten`), the class
  * names parsed back with ast, and a run of train.py against a stand-in `tensorflow` package that
- * records every call. Each on MobileNet v1 0.25 (the default) and on MobileNet v2 0.35, which the
- * studio does not fine-tune (its code must train the head alone). JavaScript: `node --check` and importing the module. codegen.train.test.ts
+ * records every call. Each on MobileNet v1 0.25 (the default) and on MobileNet v2 0.35, fine-tuned
+ * as the studio does: the convolutions above worker/finetune.ts's cutLayerFor, read off the real
+ * model's layers (../shared/models). JavaScript: `node --check` and importing the module. codegen.train.test.ts
  * trains the module on the real MobileNet in Node (weights that must and must not change, no
  * leaked tensors); codegen.parts.test.ts runs parts of the module (buildHead, augment) in-process.
  */
@@ -14,11 +15,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASES, type BaseSpec } from './bases';
-import { FINE_TUNING_V1_ONLY, generatePython, generateTfjs, type CodegenInput } from './codegen';
+import { generatePython, generateTfjs, type CodegenInput } from './codegen';
 import { jsString } from './codegenJs';
 import { KERAS_OPTIMIZERS, pyString } from './codegenPython';
 import { CHECK_PY, DRIVER_PY, STUB_PY } from './codegen.pyfixtures';
-import { DEFAULT_HEAD, HOSTED_MOBILENET_URL, LESSON_HEAD, POOLINGS, REGION_POOL, REGION_SCALE, TRUNCATION_LAYER, type Pooling } from './meta';
+import { cutLayerFor } from './worker/finetune';
+import { MODEL_DIR_V2 } from './worker/mobilenet.testutil';
+import { DEFAULT_HEAD, HOSTED_MOBILENET_URL, LESSON_HEAD, POOLINGS, refits, REGION_POOL, REGION_SCALE, TRUNCATION_LAYER, type Pooling } from './meta';
 
 const V2 = BASES['mobilenet_v2_0.35'];
 const TRICKY = ['say "hi"', "it's", 'back\\slash', 'C:\\new\\table\\', '中文 类别', '🐱‍👤 ninja', 'two\nlines', 'tab\tand\rcr', 'sep\u2028para\u2029', 'bell\u0007', 'zero\u200bwidth', '"""', "'''", '{x} ${y} `z`', 'é (e\u0301)', '\u00a0nbsp', '\ufeffbom'];
@@ -44,14 +47,17 @@ const CASES: [string, CodegenInput][] = [
   ['v2 0.35: Teachable Machine defaults (regions)', { head: DEFAULT_HEAD, classNames: ['cat', 'dog', 'bird'], imagesPerClass: [12, 10, 8], base: V2 }],
   ["v2 0.35: the lesson's Flatten + Dense 1024 + RMSprop", { head: { ...LESSON_HEAD, pooling: 'flatten' }, classNames: ['daisy', 'rose'], base: V2 }],
   ['v2 0.35: GlobalAveragePooling2D, dropout 0.3 + SGD, no validation', { head: { ...DEFAULT_HEAD, pooling: 'average', dropout: 0.3, optimizer: 'sgd', learningRate: 0.01, validationSplit: 0 }, classNames: ['x', 'y', 'z'], base: V2 }],
-  ['v2 0.35: fine-tuning with every augmentation asked (head only)', { head: { ...DEFAULT_HEAD, fineTuneBlocks: 2, augmentation: { flip: true, rotation: 15, zoom: 0.35, brightness: 0.1, contrast: 0.3 } }, classNames: ['up', 'down'], imagesPerClass: [3, 4], base: V2 }],
-  ['v2 0.35: tricky class names, 13 fine-tuning blocks asked (head only)', { head: { ...LESSON_HEAD, units: 0, fineTuneBlocks: 13, augment: false }, classNames: TRICKY, base: V2 }],
+  ['v2 0.35: fine-tuning 2 blocks (a residual addition among them) with every augmentation', { head: { ...DEFAULT_HEAD, fineTuneBlocks: 2, augmentation: { flip: true, rotation: 15, zoom: 0.35, brightness: 0.1, contrast: 0.3 } }, classNames: ['up', 'down'], imagesPerClass: [3, 4], base: V2 }],
+  ['v2 0.35: tricky class names, fine-tuning 13 blocks without augmentation', { head: { ...LESSON_HEAD, units: 0, fineTuneBlocks: 13, augment: false }, classNames: TRICKY, base: V2 }],
+  ['v2 0.35: fine-tuning the top block (no residual addition), the default augmentation', { head: { ...DEFAULT_HEAD, fineTuneBlocks: 1 }, classNames: ['a', 'b'], base: V2 }],
+  ['v2 0.35: fine-tuning all 17 blocks (expanded_conv too), SGD, no validation', { head: { ...DEFAULT_HEAD, pooling: 'average', optimizer: 'sgd', learningRate: 0.01, validationSplit: 0, fineTuneBlocks: 17, augment: false }, classNames: ['x', 'y', 'z'], base: V2 }],
+  ['v2 1.0: fine-tuning 3 blocks', { head: { ...DEFAULT_HEAD, fineTuneBlocks: 3 }, classNames: ['a', 'b'], base: BASES['mobilenet_v2_1.00'] }],
 ];
 
 /** The base a case's code is for (generatePython's default: v1 0.25). */
 const baseOf = (input: CodegenInput): BaseSpec => input.base ?? BASES['mobilenet_v1_0.25'];
-/** Whether the studio fine-tunes: only MobileNet v1's blocks (on v2 it trains the head alone). */
-const fineTuning = (input: CodegenInput) => input.head.fineTuneBlocks > 0 && baseOf(input).family === 'mobilenet_v1';
+/** Whether the studio fine-tunes: blocks set, on a base it fine-tunes (every base in the registry). */
+const fineTuning = (input: CodegenInput) => input.head.fineTuneBlocks > 0 && baseOf(input).fineTunes;
 /** Whether the fine-tuning code augments (the settings' augmentation changes something). */
 const augmenting = (input: CodegenInput) => {
   const a = input.head.augmentation;
@@ -61,19 +67,20 @@ const augmenting = (input: CodegenInput) => {
 const KERAS_APPLICATION = { mobilenet_v1: 'MobileNet', mobilenet_v2: 'MobileNetV2' } as const;
 const FOREIGN: Record<BaseSpec['family'], (string | RegExp)[]> = {
   mobilenet_v1: ['MobileNetV2', 'out_relu', '1280', 'mobilenet_v2', 'block_'],
-  mobilenet_v2: [/conv_(dw|pw)_/, 'conv_pw_13_relu', 'alpha=0.25', 'applications.MobileNet(', '7, 7, 256', 'mobilenet_v1', 'MobileNet v1 0.25', 'FINE_TUNE_', 'fineTune(', 'unfreeze', 'augment('],
+  mobilenet_v2: [/conv_(dw|pw)_/, 'conv_pw_13_relu', 'conv1_relu', 'alpha=0.25', 'applications.MobileNet(', '7, 7, 256', 'mobilenet_v1', 'MobileNet v1 0.25'],
 };
 /** The base named in the code, and nothing of the other family's. */
 function expectBase(source: string, input: CodegenInput) {
   const base = baseOf(input);
   for (const name of [base.cutLayer, `${base.embeddingShape.join(', ')}`, base.label]) expect(source).toContain(name);
-  if (base.family === 'mobilenet_v2') for (const name of ['out_relu', '7, 7, 1280', 'MobileNet v2 0.35']) expect(source).toContain(name);
+  if (base.family === 'mobilenet_v2') for (const name of ['out_relu', '7, 7, 1280', base.label]) expect(source).toContain(name);
   for (const foreign of FOREIGN[base.family]) {
     if (typeof foreign === 'string') expect(source.includes(foreign), foreign).toBe(false);
     else expect(source, String(foreign)).not.toMatch(foreign);
   }
-  // the one note that fine-tuning is v1-only, exactly where fine-tuning was asked and is not done
-  expect(source.split(FINE_TUNING_V1_ONLY).length - 1).toBe(input.head.fineTuneBlocks > 0 && !fineTuning(input) ? 1 : 0);
+  // fine-tuning asked is fine-tuning done, on every base
+  expect(source).not.toContain('is not fine-tuned here');
+  expect(/fine_tune\(|fineTune\(/.test(source)).toBe(input.head.fineTuneBlocks > 0);
 }
 
 /** What each pooling puts before the Dense layers: the layer classes, train.py's calls and the module's. */
@@ -150,11 +157,27 @@ function mockRun(source: string, classNames: string[], counts: number[]) {
   return { ...result, out, report: JSON.parse(line?.slice(7) ?? 'null') };
 }
 
-/** Which layers fine-tuning must make trainable: conv_dw_N / conv_pw_N with N > 13 − K (v1 only: none of v2's). */
-const shouldTrain = (name: string, input: CodegenInput) => {
-  const match = /^conv_(dw|pw)_(\d+)$/.exec(name);
-  return fineTuning(input) && match !== null && Number(match[2]) > 13 - input.head.fineTuneBlocks;
+/** MobileNet v2's layers as the real model lists them (../shared/models: Keras's names, in order): [name, class]. */
+const V2_LAYERS: [string, string][] = JSON.parse(readFileSync(join(MODEL_DIR_V2, 'model.json'), 'utf8')).modelTopology.config.layers.map((layer: { name: string; class_name: string }) => [layer.name, layer.class_name]);
+/** The studio's rule on v2 (worker/finetune.ts): the Conv2D and DepthwiseConv2D layers above cutLayerFor(K). */
+const v2Trained = (blocks: number) => {
+  const cut = V2_LAYERS.findIndex(([name]) => name === cutLayerFor(blocks, V2));
+  return V2_LAYERS.slice(cut + 1).filter(([, cls]) => cls === 'Conv2D' || cls === 'DepthwiseConv2D').map(([name]) => name);
 };
+/** Which layers fine-tuning must make trainable: v1, conv_dw_N / conv_pw_N with N > 13 − K; v2, the studio's rule above. */
+const shouldTrain = (name: string, input: CodegenInput) => {
+  if (!fineTuning(input)) return false;
+  if (baseOf(input).family === 'mobilenet_v2') return v2Trained(input.head.fineTuneBlocks).includes(name);
+  const match = /^conv_(dw|pw)_(\d+)$/.exec(name);
+  return match !== null && Number(match[2]) > 13 - input.head.fineTuneBlocks;
+};
+
+it("v2's trained layers, by the studio's rule: the top blocks' expand / depthwise / project convolutions and Conv_1", () => {
+  expect(v2Trained(1)).toEqual(['block_16_expand', 'block_16_depthwise', 'block_16_project', 'Conv_1']);
+  expect(v2Trained(2).slice(0, 3)).toEqual(['block_15_expand', 'block_15_depthwise', 'block_15_project']);
+  expect(v2Trained(17).slice(0, 3)).toEqual(['expanded_conv_depthwise', 'expanded_conv_project', 'block_1_expand']);
+  expect(v2Trained(17)).toHaveLength(2 + 16 * 3 + 1);
+});
 
 describe.each(CASES)('train.py: %s', (_, input) => {
   const { head, classNames } = input;
@@ -185,7 +208,7 @@ describe.each(CASES)('train.py: %s', (_, input) => {
     expect(source.includes('def fine_tune(')).toBe(fineTuning(input));
     expect(source.includes('def augmentation(')).toBe(augmenting(input));
     expect(source).toContain(`TRUNCATION_LAYER = '${base.cutLayer}'\nEMBEDDING_SHAPE = (7, 7, ${base.embeddingShape[2]})\n`);
-    expect(source).toContain(`    base = tf.keras.applications.${KERAS_APPLICATION[base.family]}(\n        input_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), alpha=${base.alpha}, include_top=False, weights='imagenet')\n`);
+    expect(source).toContain(`    base = tf.keras.applications.${KERAS_APPLICATION[base.family]}(\n        input_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), alpha=${base.alpha === 1 ? '1.0' : base.alpha}, include_top=False, weights='imagenet')\n`);
     expect(source).toContain(`    """${base.label} (ImageNet weights) cut at ${base.cutLayer} and frozen."""\n`);
     expectBase(source, input);
     expect(source).toMatch(/^# Studio settings that produced this script:$/m);
@@ -204,27 +227,36 @@ describe.each(CASES)('train.py: %s', (_, input) => {
     expect(dataset.subset).toBe(head.validationSplit > 0 ? 'both' : undefined);
     expect(report.application).toBe(KERAS_APPLICATION[base.family]);
     expect(report.mobilenet).toEqual({ input_shape: [224, 224, 3], alpha: base.alpha, include_top: false, weights: 'imagenet' });
-    expect(report.baseCalls).toEqual([{ training: false }]);
+    // With the refit (HeadConfig.refit), the model is built, compiled and fitted a second time, on every image.
+    const refit = refits({ ...head, fineTuneBlocks: fineTuning(input) ? head.fineTuneBlocks : 0 });
+    const builds = <T,>(list: T[]) => (refit ? [...list, ...list] : list);
+    expect(report.baseCalls).toEqual(builds([{ training: false }]));
     const regions = head.pooling === 'regions';
     // the input's x / 127.5 - 1, then (regions) x REGION_SCALE
-    expect(report.rescaling).toEqual([[[1 / 127.5], { offset: -1 }], ...(regions ? [[[REGION_SCALE], {}]] : [])]);
-    expect(report.averagePooling).toEqual(regions ? [[[], { pool_size: REGION_POOL, strides: REGION_POOL }]] : []);
-    expect([report.average.length, report.flatten]).toEqual(head.pooling === 'average' ? [1, []] : [0, [[[], {}]]]);
+    expect(report.rescaling).toEqual(builds([[[1 / 127.5], { offset: -1 }], ...(regions ? [[[REGION_SCALE], {}]] : [])]));
+    expect(report.averagePooling).toEqual(builds(regions ? [[[], { pool_size: REGION_POOL, strides: REGION_POOL }]] : []));
+    expect([report.average.length, report.flatten]).toEqual(head.pooling === 'average' ? [builds([1]).length, []] : [0, builds([[[], {}]])]);
     const dropout = head.dropout > 0 ? ['Dropout'] : [];
     const layers = report.layers.filter((name: string) => !name.startsWith('Random'));
-    expect(layers).toEqual(['Rescaling', ...POOLING_LAYERS[head.pooling], ...(head.units > 0 ? ['Dense'] : []), ...dropout, 'Dense']);
+    expect(layers).toEqual(builds(['Rescaling', ...POOLING_LAYERS[head.pooling], ...(head.units > 0 ? ['Dense'] : []), ...dropout, 'Dense']));
     const hidden = head.units > 0 ? [[[head.units], { activation: 'relu' }]] : [];
-    expect(report.dense).toEqual([...hidden, [[classNames.length], { activation: 'softmax' }]]);
-    expect(report.dropout.map((call: unknown[]) => (call[0] as number[])[0])).toEqual(head.dropout > 0 ? [head.dropout] : []);
-    const rates = fineTuning(input) ? [head.learningRate, head.fineTuneLearningRate] : [head.learningRate];
+    expect(report.dense).toEqual(builds([...hidden, [[classNames.length], { activation: 'softmax' }]]));
+    expect(report.dropout.map((call: unknown[]) => (call[0] as number[])[0])).toEqual(builds(head.dropout > 0 ? [head.dropout] : []));
+    const rates = fineTuning(input) ? [head.learningRate, head.fineTuneLearningRate] : builds([head.learningRate]);
     expect(report.optimizers[KERAS_OPTIMIZERS[head.optimizer]].map((call: [unknown, { learning_rate: number }]) => call[1].learning_rate)).toEqual(rates);
     expect(report.compile).toEqual(rates.map(() => ({ loss: 'categorical_crossentropy', metrics: ['accuracy'] })));
     const validation = head.validationSplit > 0;
     const fits: Record<string, unknown>[] = [{ epochs: head.epochs, validation }];
     if (fineTuning(input)) fits.push({ initial_epoch: head.epochs, epochs: head.epochs + head.fineTuneEpochs, validation });
+    if (refit) fits.push({ epochs: head.epochs, validation: false });
     expect(report.fit).toEqual(fits);
     expect(Object.keys(report.trainable).at(-1)).toBe(base.cutLayer);
     for (const [name, trainable] of Object.entries(report.trainable)) expect([name, trainable]).toEqual([name, shouldTrain(name, input)]);
+    if (base.family === 'mobilenet_v2') {
+      // the stand-in has the real layers' names (Keras's), and every layer the studio trains
+      expect(V2_LAYERS.map(([name]) => name)).toEqual(expect.arrayContaining(Object.keys(report.trainable)));
+      if (fineTuning(input)) expect(Object.keys(report.trainable).filter((name) => report.trainable[name])).toEqual(v2Trained(head.fineTuneBlocks));
+    }
     // The studio's augmentation, layer by layer (only the settings that change something).
     const a = head.augmentation;
     const augments = augmenting(input);
@@ -299,7 +331,7 @@ describe.each(CASES)('the TensorFlow.js module: %s', (_, input) => {
     expect(source).toContain(`export const MODEL_URL = ${jsString(base.hostedUrl)};`);
     expect(source).toContain(`export const TRUNCATION_LAYER = ${jsString(base.cutLayer)};`);
     if (base.family === 'mobilenet_v1') expect([base.hostedUrl, base.cutLayer]).toEqual([HOSTED_MOBILENET_URL, TRUNCATION_LAYER]);
-    else expect(base.hostedUrl).toMatch(/mobilenet_v2_.*_0\.35_224_no_top\/model\.json$/);
+    else expect(base.hostedUrl).toMatch(new RegExp(`mobilenet_v2_.*_${base.alpha.toFixed(2).replace('.', '\\.')}_224_no_top/model\\.json$`));
     expectBase(source, input);
     expect(source).toContain("import * as tf from '@tensorflow/tfjs';");
     expect(source).toContain('tf.model({ inputs: mobilenet.inputs, outputs: layer.output })');

@@ -6,8 +6,9 @@
  * AveragePooling2D(REGION_POOL, strides REGION_POOL) → Flatten → Rescaling(REGION_SCALE),
  * `average` = GlobalAveragePooling2D, `flatten` = Flatten) →
  * (Dense(units, ReLU)) → (Dropout) → Dense(classes, softmax), optionally fine-tuning the top blocks
- * afterwards (MobileNet v1 only, as in the studio: on a v2 base the head trains alone). Pure string
- * building: no DOM, no tfjs.
+ * afterwards as the studio does (worker/finetune.ts: MobileNet v1's depthwise-separable blocks, or
+ * MobileNet v2's inverted-residual blocks and its last 1 × 1 convolution). Pure string building: no
+ * DOM, no tfjs.
  */
 import { BASES, isBaseId, type BaseSpec } from './bases';
 import { AUGMENTATION_LIMITS, augmentsFineTuning, IMAGE_SIZE, MOBILENET_BLOCKS, OPTIMIZERS, POOLINGS, type Augmentation, type HeadConfig } from './meta';
@@ -29,13 +30,13 @@ export interface CodegenInput {
 /** The input as the code is written from it: the base filled in, and the head as the studio trains it. */
 export interface ResolvedInput extends CodegenInput {
   base: BaseSpec;
-  /** the settings as the studio trains them: fineTuneBlocks 0 when the base cannot be fine-tuned */
+  /** the settings as the studio trains them: fineTuneBlocks 0 on a base the studio does not fine-tune (BaseSpec.fineTunes) */
   trained: HeadConfig;
 }
 
 export const DEFAULT_CODEGEN_BASE = BASES['mobilenet_v1_0.25'];
 
-/** Whether the studio fine-tunes with these settings: fine-tuning follows MobileNet v1's blocks for now. */
+/** Whether the studio fine-tunes with these settings (blocks set, on a base it fine-tunes). */
 export const fineTunes = (head: HeadConfig, base: BaseSpec = DEFAULT_CODEGEN_BASE) => head.fineTuneBlocks > 0 && base.fineTunes;
 
 function resolve(input: CodegenInput): ResolvedInput {
@@ -44,9 +45,6 @@ function resolve(input: CodegenInput): ResolvedInput {
 }
 
 export { MOBILENET_BLOCKS };
-
-/** Why a v2 base trains the head alone even when fine-tuning blocks are set (ASCII: it goes into the code's header). */
-export const FINE_TUNING_V1_ONLY = "fine-tuning follows MobileNet v1's blocks for now";
 
 /**
  * A complete train.py (TensorFlow 2.x / Keras) for the exported image folder `dataset/<class>/*.jpg`.
@@ -81,7 +79,7 @@ export function checkInput({ head, classNames, imagesPerClass, base }: CodegenIn
   checkNumber('epochs', head.epochs, 0, 1e6, true);
   checkNumber('batchSize', head.batchSize, 1, 1e6, true);
   checkNumber('validationSplit', head.validationSplit, 0, 0.9, false);
-  checkNumber('fineTuneBlocks', head.fineTuneBlocks, 0, MOBILENET_BLOCKS, true);
+  checkNumber('fineTuneBlocks', head.fineTuneBlocks, 0, (base ?? DEFAULT_CODEGEN_BASE).blocks, true);
   checkNumber('fineTuneEpochs', head.fineTuneEpochs, 0, 1e6, true);
   checkNumber('fineTuneLearningRate', head.fineTuneLearningRate, Number.MIN_VALUE, 1e3, false);
   checkNumber('seed', head.seed, -(2 ** 31), 2 ** 31 - 1, true);
@@ -114,16 +112,25 @@ export function describeAugmentation(a: Augmentation): string {
 }
 
 /**
+ * Which blocks fine-tuning trains, in words: MobileNet v1's blocks are numbered 1-13; MobileNet
+ * v2's 0-16 (block 0: expanded_conv), and its last 1 x 1 convolution Conv_1 trains with them.
+ */
+export function topBlocks(blocks: number, base: BaseSpec): string {
+  const first = base.blocks - blocks + (base.family === 'mobilenet_v1' ? 1 : 0);
+  const last = base.family === 'mobilenet_v1' ? base.blocks : base.blocks - 1;
+  const range = first === last ? `block ${first}` : `blocks ${first}-${last}`;
+  return base.family === 'mobilenet_v1' ? range : `${range}${first === 0 ? ' (0: expanded_conv)' : ''}, then Conv_1`;
+}
+
+/**
  * The settings that produced the code, one line each, for its header comment. ASCII only, and no
  * class names (those could hold line breaks): they appear only as escaped string literals.
  */
 export function settingsSummary({ head, classNames, imagesPerClass, base = DEFAULT_CODEGEN_BASE }: CodegenInput): string[] {
-  const first = MOBILENET_BLOCKS - head.fineTuneBlocks + 1;
-  const blocks = first === MOBILENET_BLOCKS ? `block ${first}` : `blocks ${first}-${MOBILENET_BLOCKS}`;
   const fineTune = fineTunes(head, base)
-    ? `top ${head.fineTuneBlocks} block(s) (${blocks}), ${head.fineTuneEpochs} epochs, learning rate ${head.fineTuneLearningRate}, augmentation ${augmentsFineTuning(head) ? `on (${describeAugmentation(head.augmentation)})` : 'off'}`
+    ? `top ${head.fineTuneBlocks} block(s) (${topBlocks(head.fineTuneBlocks, base)}), ${head.fineTuneEpochs} epochs, learning rate ${head.fineTuneLearningRate}, augmentation ${augmentsFineTuning(head) ? `on (${describeAugmentation(head.augmentation)})` : 'off'}`
     : head.fineTuneBlocks > 0
-      ? `off (head only): ${head.fineTuneBlocks} block(s) set, but ${FINE_TUNING_V1_ONLY}`
+      ? `off (head only): ${head.fineTuneBlocks} block(s) set, but ${base.label} is not fine-tuned here`
       : 'off (head only)';
   const lines = [
     `base: ${base.label} @ ${IMAGE_SIZE} (ImageNet), cut at ${base.cutLayer} -> [${base.embeddingShape.join(', ')}], frozen`,

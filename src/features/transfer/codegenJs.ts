@@ -6,7 +6,7 @@ import type { BaseSpec } from './bases';
 import type { ResolvedInput } from './codegen';
 import type { HeadConfig, Pooling } from './meta';
 import { fineTuneFunctions } from './codegenJsFineTune';
-import { IMAGE_SIZE, REGION_POOL, REGION_SCALE } from './meta';
+import { IMAGE_SIZE, refits, REGION_POOL, REGION_SCALE } from './meta';
 
 /** A JavaScript string literal for any string (JSON, with U+2028 / U+2029 escaped as well). */
 export function jsString(value: string): string {
@@ -243,8 +243,15 @@ function trainFunctions(head: HeadConfig): string[] {
     '  if (images.length !== CLASS_NAMES.length) throw new Error(`expected ${CLASS_NAMES.length} lists of images, one per class`);',
     '  base = base ?? (await loadBase());',
     '  const split = splitByClass(images);',
-    '  const head = buildHead();',
-    '  const history = await trainHead(base, head, split, onEpochEnd);',
+    ...(refits(head)
+      ? ['  let head = buildHead();',
+        '  const history = await trainHead(base, head, split, onEpochEnd);',
+        '  // SETTINGS.refit: the curves above were measured on the validation images; the classifier',
+        '  // kept learns from every image: the same head again, from the same first weights (the seed).',
+        '  head.dispose();',
+        '  head = buildHead();',
+        '  await trainHead(base, head, { train: [...split.train, ...split.validation], validation: [] });']
+      : ['  const head = buildHead();', '  const history = await trainHead(base, head, split, onEpochEnd);']),
     ...fineTune,
     '  const classifier = tf.model({ inputs: base.inputs, outputs: head.apply(base.outputs[0]) });',
     '  return { classifier, base, head, history };',
@@ -271,7 +278,7 @@ export function tfjsModule(input: ResolvedInput, summary: string[]): string {
     ...splitFunctions(),
     ...headFunctions(head, base),
     ...trainHeadFunction(),
-    ...fineTuneFunctions(head),
+    ...fineTuneFunctions(head, base),
     ...trainFunctions(head),
   ].join('\n');
 }

@@ -5,7 +5,7 @@
 import type { BaseSpec } from './bases';
 import type { ResolvedInput } from './codegen';
 import type { Augmentation, HeadConfig, OptimizerName, Pooling } from './meta';
-import { augmentsFineTuning, IMAGE_SIZE, REGION_POOL, REGION_SCALE } from './meta';
+import { augmentsFineTuning, IMAGE_SIZE, refits, REGION_POOL, REGION_SCALE } from './meta';
 
 /** Keras's optimizer class for each of the studio's names. */
 export const KERAS_OPTIMIZERS: Record<OptimizerName, string> = { sgd: 'SGD', rmsprop: 'RMSprop', adam: 'Adam' };
@@ -76,6 +76,7 @@ function constants({ trained: head, classNames, imagesPerClass, base }: Resolved
     `BATCH_SIZE = ${head.batchSize}`,
     `VALIDATION_SPLIT = ${head.validationSplit}`,
     `SEED = ${head.seed}`,
+    ...(refits(head) ? ['REFIT = True  # after the run with validation, the same head again on every image'] : []),
     ...(head.fineTuneBlocks > 0 ? [
       `FINE_TUNE_BLOCKS = ${head.fineTuneBlocks}  # the top blocks of MobileNet trained after the head`,
       `FINE_TUNE_EPOCHS = ${head.fineTuneEpochs}`,
@@ -233,15 +234,9 @@ function augmentationFunction(a: Augmentation): string[] {
   ];
 }
 
-function fineTuneFunctions(head: HeadConfig): string[] {
-  if (head.fineTuneBlocks === 0) return [];
-  const augments = augmentsFineTuning(head);
-  const augment = augments ? augmentationFunction(head.augmentation) : [];
-  const mapAugment = [
-    '    augment = augmentation()',
-    '    train_ds = train_ds.map(lambda x, y: (augment(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE)',
-  ];
-  return [
+/** unfreeze_top_blocks() for the base's family: the convolutions the studio trains (worker/finetune.ts, cutLayerFor). */
+function unfreezeFunction(base: BaseSpec): string[] {
+  if (base.family === 'mobilenet_v1') return [
     'def unfreeze_top_blocks(base, blocks):',
     '    """Makes the convolutions of the top `blocks` depthwise-separable blocks trainable:',
     '    conv_dw_N and conv_pw_N with N > 13 - blocks. BatchNormalization layers stay frozen."""',
@@ -251,6 +246,34 @@ function fineTuneFunctions(head: HeadConfig): string[] {
     '        layer.trainable = match is not None and int(match.group(1)) > 13 - blocks',
     '',
     '',
+  ];
+  const last = base.blocks - 1;
+  return [
+    'def unfreeze_top_blocks(base, blocks):',
+    `    """Makes the convolutions of the top \`blocks\` of the ${base.blocks} inverted-residual blocks trainable,`,
+    '    with Conv_1 (the 1 x 1 convolution above them): block_N_expand, block_N_depthwise and',
+    `    block_N_project with N > ${last} - blocks (block 0: expanded_conv_depthwise and expanded_conv_project).`,
+    '    BatchNormalization layers stay frozen. The residual additions (block_N_add) have no weights."""',
+    '    base.trainable = True',
+    '    for layer in base.layers:',
+    "        match = re.fullmatch(r'(?:block_(\\d+)|expanded_conv)_(?:expand|depthwise|project)', layer.name)",
+    `        in_top_blocks = match is not None and int(match.group(1) or 0) > ${last} - blocks`,
+    "        layer.trainable = in_top_blocks or layer.name == 'Conv_1'",
+    '',
+    '',
+  ];
+}
+
+function fineTuneFunctions(head: HeadConfig, base: BaseSpec): string[] {
+  if (head.fineTuneBlocks === 0) return [];
+  const augments = augmentsFineTuning(head);
+  const augment = augments ? augmentationFunction(head.augmentation) : [];
+  const mapAugment = [
+    '    augment = augmentation()',
+    '    train_ds = train_ds.map(lambda x, y: (augment(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE)',
+  ];
+  return [
+    ...unfreezeFunction(base),
     ...augment,
     'def fine_tune(model, base, train_ds, val_ds):',
     '    """Trains the top blocks of the base together with the head, at a low learning rate."""',
@@ -276,6 +299,15 @@ function mainFunction(head: HeadConfig): string[] {
     '    model.summary()',
     '    model.fit(train_ds, validation_data=val_ds, epochs=EPOCHS)',
     ...(head.fineTuneBlocks > 0 ? ['    fine_tune(model, base, train_ds, val_ds)'] : []),
+    ...(refits(head) ? [
+      '    if REFIT:',
+      '        # The curves above were measured on the validation images; the model kept learns from',
+      '        # every image: the same head again, from the same first weights (the same seed).',
+      '        tf.keras.utils.set_random_seed(SEED)',
+      '        model = build_model(base, len(CLASS_NAMES))',
+      '        compile_model(model, LEARNING_RATE)',
+      '        model.fit(train_ds.concatenate(val_ds), epochs=EPOCHS)',
+    ] : []),
     '    model.save(args.out)',
     "    with open(args.labels, 'w', encoding='utf-8') as file:",
     '        json.dump(CLASS_NAMES, file, ensure_ascii=False, indent=2)',
@@ -296,7 +328,7 @@ export function pythonScript(input: ResolvedInput, summary: string[]): string {
     ...constants(input),
     ...dataFunctions(head),
     ...modelFunctions(head, base),
-    ...fineTuneFunctions(head),
+    ...fineTuneFunctions(head, base),
     ...mainFunction(head),
   ].join('\n');
 }

@@ -2,11 +2,11 @@
 import { useI18n } from '../../../i18n/I18nProvider';
 import { HEAD_PRESETS, MOBILENET_BLOCKS, OPTIMIZERS, POOLINGS, type HeadConfig, type HeadPreset, type Pooling } from '../meta';
 import type { BaseSpec } from '../bases';
-import type { TrainingView } from './useTransfer';
+import { isRunning, type TrainingView } from './useTransfer';
 
 interface Props {
   head: HeadConfig;
-  /** the base in use: fine-tuning follows MobileNet v1's blocks only, for now */
+  /** the base in use: how many blocks it has to fine-tune (MobileNet v1 when absent) */
   base?: BaseSpec;
   training: TrainingView | null;
   canTrain: boolean;
@@ -35,16 +35,17 @@ const seconds = (ms: number) => (ms / 1000).toFixed(1);
 /** Time left, from the pace of the current phase (a fine-tuning epoch costs far more than a head epoch). */
 function estimateRemainingMs(training: TrainingView): number | null {
   const { phaseStart } = training;
-  if ((training.phase !== 'training' && training.phase !== 'fineTuning') || training.epoch <= phaseStart.epoch) return null;
+  if ((training.phase !== 'training' && training.phase !== 'fineTuning' && training.phase !== 'refitting') || training.epoch <= phaseStart.epoch) return null;
   const perEpoch = (training.elapsedMs - phaseStart.elapsedMs) / (training.epoch - phaseStart.epoch);
   return perEpoch * (training.epochs - training.epoch);
 }
 
 export function TrainPanel({ head, base, training, canTrain, blockedReason, onHead, onTrain, onStop }: Props) {
   const { t } = useI18n();
-  const running = training !== null && (training.phase === 'embedding' || training.phase === 'training' || training.phase === 'fineTuning');
+  const running = training !== null && isRunning(training.phase);
   const set = (patch: Partial<HeadConfig>) => onHead({ ...head, ...patch });
   const eta = training ? estimateRemainingMs(training) : null;
+  const blocks = base?.blocks ?? MOBILENET_BLOCKS;
   return (
     <section className="train-panel" aria-label={t('transfer.train.title')}>
       <h2>{t('transfer.train.title')}</h2>
@@ -72,15 +73,16 @@ export function TrainPanel({ head, base, training, canTrain, blockedReason, onHe
         <NumberField label={t('transfer.train.epochs')} value={head.epochs} min={1} max={500} step={1} onChange={(epochs) => set({ epochs })} testId="head-epochs" />
         <NumberField label={t('transfer.train.batchSize')} value={head.batchSize} min={1} max={512} step={1} onChange={(batchSize) => set({ batchSize })} testId="head-batch-size" />
         <NumberField label={t('transfer.train.validationSplit')} value={head.validationSplit} min={0} max={0.5} step={0.05} onChange={(validationSplit) => set({ validationSplit })} testId="head-validation-split" />
+        <label className="control checkbox" title={t('transfer.train.refitHint')}>
+          <input type="checkbox" checked={head.refit} onChange={(event) => set({ refit: event.target.checked })} data-testid="head-refit" />
+          <span>{t('transfer.train.refit')}</span>
+        </label>
       </div>
       <fieldset className="fine-tune-settings">
         <legend>{t('transfer.fineTune.title')}</legend>
         <p className="hint">{t('transfer.fineTune.hint')}</p>
-        {base && !base.fineTunes && head.fineTuneBlocks > 0 && (
-          <p className="notice" role="status" data-testid="fine-tune-unsupported">{t('transfer.base.noFineTune', { name: base.label })}</p>
-        )}
         <div className="head-settings">
-          <NumberField label={t('transfer.fineTune.blocks')} value={head.fineTuneBlocks} min={0} max={MOBILENET_BLOCKS} step={1} onChange={(fineTuneBlocks) => set({ fineTuneBlocks })} testId="fine-tune-blocks" />
+          <NumberField label={t('transfer.fineTune.blocks', { max: blocks })} value={head.fineTuneBlocks} min={0} max={blocks} step={1} onChange={(fineTuneBlocks) => set({ fineTuneBlocks })} testId="fine-tune-blocks" />
           {head.fineTuneBlocks > 0 && (
             <>
               <NumberField label={t('transfer.fineTune.epochs')} value={head.fineTuneEpochs} min={1} max={100} step={1} onChange={(fineTuneEpochs) => set({ fineTuneEpochs })} testId="fine-tune-epochs" />

@@ -21,7 +21,7 @@ import { PredictPanel } from './PredictPanel';
 import { ScratchComparison } from './ScratchComparison';
 import { CurvesPanel } from './CurvesPanel';
 import { TrainPanel } from './TrainPanel';
-import { useTransfer } from './useTransfer';
+import { isRunning, useTransfer } from './useTransfer';
 import './transfer.css';
 
 export function TransferView() {
@@ -48,7 +48,7 @@ export function TransferView() {
     : undefined;
   const photoCount = classes.reduce((sum, c) => sum + c.images.length, 0);
   const unsavedCount = classes.reduce((sum, c) => sum + c.images.filter((image) => image.saved === false).length, 0);
-  const running = [training, state.scratch].some((run) => run !== null && (run.phase === 'embedding' || run.phase === 'training' || run.phase === 'fineTuning'));
+  const running = [training, state.scratch].some((run) => run !== null && isRunning(run.phase));
   return (
     <main className="transfer">
       <ModelPanel model={state.model} base={state.base} trainedOnBase={state.classifier !== null && state.classifier.source !== 'imported'} busy={running} onBase={actions.chooseBase} onFiles={actions.loadModelFiles} onUrl={actions.loadModelUrl} />

@@ -17,7 +17,8 @@ describe('saved classes and settings', () => {
     writeSettings({ classes: [], head: DEFAULT_HEAD, base: 'mobilenet_v2_0.35' }, storage);
     expect(readSettings(storage)!.base).toBe('mobilenet_v2_0.35');
     const partial = storageWith(JSON.stringify({ version: 2, classes: [{ id: 'b', name: 'dog' }], head: { epochs: 3 } }));
-    expect(readSettings(partial)!.head).toEqual({ ...DEFAULT_HEAD, epochs: 3 });
+    // Saved before the refit existed: trained without it, as then.
+    expect(readSettings(partial)!.head).toEqual({ ...DEFAULT_HEAD, epochs: 3, refit: false });
     // Saved before there was a choice of base (or an unknown one): MobileNet v1 0.25.
     expect(readSettings(partial)!.base).toBe('mobilenet_v1_0.25');
     expect(readSettings(storageWith(JSON.stringify({ version: 2, classes: [], base: 'resnet' })))!.base).toBe('mobilenet_v1_0.25');

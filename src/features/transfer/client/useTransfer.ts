@@ -103,7 +103,8 @@ export type ReliabilityNotice =
   | { kind: 'backendLost'; backend: string }
   | { kind: 'workerRestarted' }
   | { kind: 'backendRejected'; backend: string; now: string; reason: 'precision' | 'mismatch'; detail: string };
-const isRunning = (phase: TrainPhase) => phase === 'embedding' || phase === 'training' || phase === 'fineTuning';
+/** Whether a run in this phase is still going (Stop applies). */
+export const isRunning = (phase: TrainPhase) => phase === 'embedding' || phase === 'training' || phase === 'fineTuning' || phase === 'refitting';
 
 const newClass = (name: string): ClassView => ({ id: crypto.randomUUID(), name, images: [] });
 const restoredView = (image: RestoredImage): ImageView => ({ id: image.id, name: image.name, url: URL.createObjectURL(image.thumbnail), saved: true });
@@ -370,6 +371,8 @@ export function useTransfer(defaultClassName: (n: number) => string) {
     if (next === baseRef.current) return;
     baseRef.current = next;
     setBase(next);
+    // fine-tuning blocks follow the base (MobileNet v1 has 13, v2 17)
+    setHead((current) => (current.fineTuneBlocks > baseSpec(next).blocks ? { ...current, fineTuneBlocks: baseSpec(next).blocks } : current));
     setOtherBase(null);
     setEvaluation(null);
     setClassifier((current) => (current?.source === 'imported' ? current : null));

@@ -109,14 +109,15 @@ describe('buildDatasetZip', () => {
     expect(script).toContain("parser.add_argument('--data', default='dataset'");
   });
 
-  it("holds train.py for the chosen base (MobileNet v2 0.35: head only), the rest unchanged", () => {
+  it("holds train.py for the chosen base (MobileNet v2 0.35, fine-tuned as the studio does), the rest unchanged", () => {
     const head = { ...DEFAULT_HEAD, fineTuneBlocks: 2 };
     const v2 = unzipSync(buildDatasetZip(CLASSES, head, V2, MTIME));
     const script = strFromU8(v2['train.py']);
     expect(script).toBe(generatePython({ head, classNames: NAMES, imagesPerClass: COUNTS, base: V2 }));
     expect(script).not.toBe(generatePython({ head, classNames: NAMES, imagesPerClass: COUNTS }));
     for (const name of ['tf.keras.applications.MobileNetV2(', 'alpha=0.35', "TRUNCATION_LAYER = 'out_relu'", 'EMBEDDING_SHAPE = (7, 7, 1280)']) expect(script).toContain(name);
-    for (const name of ['conv_pw_', 'alpha=0.25', 'def fine_tune(']) expect(script).not.toContain(name);
+    for (const name of ['conv_pw_', 'alpha=0.25']) expect(script).not.toContain(name);
+    for (const name of ['def fine_tune(', 'FINE_TUNE_BLOCKS = 2', "layer.trainable = in_top_blocks or layer.name == 'Conv_1'"]) expect(script).toContain(name);
     expect(Object.keys(v2)).toEqual(Object.keys(files));
     for (const path of Object.keys(files)) if (path !== 'train.py') expect(v2[path], path).toEqual(files[path]);
     // no base: the default, MobileNet v1 0.25
@@ -270,12 +271,12 @@ describe.skipIf(!hasPython)('train.py from the zip, with python3', () => {
     expect([report.application, report.mobilenet.alpha, report.fit.length]).toEqual(['MobileNet', 0.25, 2]);
   });
 
-  it('on MobileNet v2 0.35, loads MobileNetV2 and trains the head alone (stand-in TensorFlow)', () => {
+  it('on MobileNet v2 0.35, loads MobileNetV2, trains the head, then fine-tunes the top block and Conv_1 (stand-in TensorFlow)', () => {
     const report = runStandIn('unzipped-v2', 'out-v2');
     expect(report.application).toBe('MobileNetV2');
     expect(report.mobilenet).toEqual({ input_shape: [224, 224, 3], alpha: 0.35, include_top: false, weights: 'imagenet' });
-    expect(report.fit).toEqual([{ epochs: DEFAULT_HEAD.epochs, validation: true }]);
+    expect(report.fit).toEqual([{ epochs: DEFAULT_HEAD.epochs, validation: true }, { initial_epoch: DEFAULT_HEAD.epochs, epochs: DEFAULT_HEAD.epochs + DEFAULT_HEAD.fineTuneEpochs, validation: true }]);
     expect(Object.keys(report.trainable).at(-1)).toBe('out_relu');
-    expect(Object.values(report.trainable).every((trainable) => trainable === false)).toBe(true);
+    expect(Object.keys(report.trainable).filter((name) => report.trainable[name])).toEqual(['block_16_expand', 'block_16_depthwise', 'block_16_project', 'Conv_1']);
   });
 });

@@ -1,13 +1,14 @@
 /**
  * The studio's "where did it look" request: Grad-CAM and saliency of one image for the trained
- * classifier (MobileNet's last block, conv_pw_13_relu, 7 × 7 × 256) or the Tiny VGG (conv_4,
- * 26 × 26 × 10). Reads the studio through its view and changes nothing in it.
+ * classifier (at the base's cut layer: MobileNet v1's conv_pw_13_relu, 7 × 7 × 256, or MobileNet
+ * v2's out_relu, 7 × 7 × 1280) or the Tiny VGG (conv_4, 26 × 26 × 10). Reads the studio through its
+ * view and changes nothing in it.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ExplainRequest } from '../../../worker/protocol';
 import { decodeImage } from './decode';
 import { preprocess } from './embed';
-import { asChain, classScores, gradCam, saliency, splitAt, type SplitNetwork } from './gradcam';
+import { asFunction, classScores, gradCam, saliency, splitAt, type SplitNetwork } from './gradcam';
 import { isHeadOnly, type StudioView } from './studioView';
 import { vggInputs } from './vgg';
 
@@ -21,9 +22,10 @@ export interface Explainable {
 }
 
 /**
- * The trained classifier split at conv_pw_13_relu. Head only: A is the truncated base's output and
- * the head maps it to logits. Fine-tuned: the last block is inside the tail (copies of the top
- * blocks + the head), so A is lower(x) run through the tail up to its conv_pw_13_relu.
+ * The trained classifier split at the base's cut layer. Head only: A is the truncated base's output
+ * and the head maps it to logits. Fine-tuned: the cut layer is inside the tail (copies of the top
+ * blocks, connected as in the base, MobileNet v2's residual additions included, + the head), so A
+ * is lower(x) run through the tail's graph up to its copy of the cut layer.
  */
 export async function transferNetwork(view: StudioView): Promise<Explainable | null> {
   const trained = view.trained();
@@ -32,9 +34,9 @@ export async function transferNetwork(view: StudioView): Promise<Explainable | n
   const input = (rgb: Uint8Array) => preprocess([rgb]);
   if (isHeadOnly(trained)) {
     const scores = classScores(trained.tail.layers);
-    return { input, net: { conv: asChain(base.truncated), scores: (a) => scores(a) } };
+    return { input, net: { conv: asFunction(base.truncated), scores: (a) => scores(a) } };
   }
-  return { input, net: splitAt(trained.tail, base.spec.cutLayer, asChain(view.lower(base, trained.cut))) };
+  return { input, net: splitAt(trained.tail, base.spec.cutLayer, asFunction(view.lower(base, trained.cut))) };
 }
 
 export function scratchNetwork(view: StudioView): Explainable | null {

@@ -115,22 +115,41 @@ function plainConv2d(layer: tf.layers.Layer, x: tf.Tensor): tf.Tensor | null {
   return activation(bias ? y.add(bias) : y);
 }
 
-/** Layers in order, in inference mode (dropout off, BatchNormalization with its moving statistics). */
-export function applyLayers(layers: tf.layers.Layer[], x: tf.Tensor): tf.Tensor {
+/**
+ * Layers (in their model's order, which is topological) in inference mode (dropout off,
+ * BatchNormalization with its moving statistics), each on the outputs of the layers feeding it:
+ * MobileNet v2's residual additions take two; a chain, as MobileNet v1, is the case where each is
+ * fed by the one before. `x` enters where the layers are fed from outside them (the model's input
+ * layer, or the layer they follow); inputs from two different layers outside are refused. Returns
+ * the output of the layer named `output` (`x` if it is that outside layer), by default the last one's.
+ */
+export function applyLayers(layers: tf.layers.Layer[], x: tf.Tensor, output?: string): tf.Tensor {
   const taped = tf.engine().state.gradientDepth > 0;
-  return layers.reduce((y, layer) => (taped && layer.getClassName() === 'Conv2D' && plainConv2d(layer, y)) || (layer.apply(y, { training: false }) as tf.Tensor), x);
+  const values = new Map<string, tf.Tensor>();
+  let entry: string | null = null;
+  let y = x;
+  for (const layer of layers) {
+    if (isInput(layer)) {
+      values.set(layer.name, x);
+      continue;
+    }
+    const inputs = inboundOf(layer).map((from) => {
+      const known = values.get(from.name);
+      if (known) return known;
+      if (entry !== null && entry !== from.name) throw new Error(`${layer.name} is fed by ${from.name}, and ${entry} also feeds the layers from outside them`);
+      entry = from.name;
+      return x;
+    });
+    const single = inputs.length <= 1 ? (inputs[0] ?? x) : null;
+    y = (single && taped && layer.getClassName() === 'Conv2D' && plainConv2d(layer, single)) || (layer.apply(single ?? inputs, { training: false }) as tf.Tensor);
+    values.set(layer.name, y);
+  }
+  return output === undefined ? y : (values.get(output) ?? x);
 }
 
-/** The model's layers (input left out) if they form one chain, each fed by the one before (as in MobileNet v1); else null. */
-export function chainOf(model: tf.LayersModel): tf.layers.Layer[] | null {
-  const layers = model.layers.filter((layer) => !isInput(layer));
-  return layers.every((layer, k) => k === 0 || (inboundOf(layer).length === 1 && inboundOf(layer)[0] === layers[k - 1])) ? layers : null;
-}
-
-/** The model as a function: through applyLayers when it is a chain, else model.apply. */
-export function asChain(model: tf.LayersModel): (x: tf.Tensor4D) => tf.Tensor4D {
-  const chain = chainOf(model);
-  return chain ? (x) => applyLayers(chain, x) as tf.Tensor4D : (x) => model.apply(x, { training: false }) as tf.Tensor4D;
+/** A model as a function, through applyLayers (its graph in inference mode, plain conv2d under a gradient tape). */
+export function asFunction(model: tf.LayersModel): (x: tf.Tensor4D) => tf.Tensor4D {
+  return (x) => applyLayers(model.layers, x) as tf.Tensor4D;
 }
 
 /**
@@ -146,7 +165,8 @@ export function classScores(layers: tf.layers.Layer[]): (a: tf.Tensor) => tf.Ten
   const before = top.slice(0, last);
   const final = top[last];
   return (a) => {
-    const x = applyLayers(before, a);
+    // the input of the final layer (in a chain, the output of the one before it)
+    const x = applyLayers(before, a, inboundOf(final)[0]?.name);
     if (final.getClassName() !== 'Dense') return x.reshape([a.shape[0], -1]) as tf.Tensor2D; // a softmax Activation: skipped
     const [kernel, bias] = final.getWeights();
     const logits = tf.matMul(x as tf.Tensor2D, kernel as tf.Tensor2D);
@@ -154,15 +174,24 @@ export function classScores(layers: tf.layers.Layer[]): (a: tf.Tensor) => tf.Ten
   };
 }
 
-/** A classifier (a chain of layers) split after the layer named `convLayer`. */
+/**
+ * A classifier split after the layer named `convLayer`, following its graph (a fine-tuned MobileNet
+ * v2 tail holds residual additions below it). `below` maps the input to the classifier's input (the
+ * frozen base under a fine-tuned tail). Nothing above `convLayer` may be fed from below it but
+ * through it: the class scores must be a function of its activations alone.
+ */
 export function splitAt(model: tf.LayersModel, convLayer: string, below?: (x: tf.Tensor4D) => tf.Tensor4D): SplitNetwork {
   const layers = model.layers.filter((layer) => !isInput(layer));
   const at = layers.findIndex((layer) => layer.name === convLayer);
   if (at < 0) throw new Error(`no layer ${convLayer} in ${model.name}`);
   const toConv = layers.slice(0, at + 1);
-  const scores = classScores(layers.slice(at + 1));
+  const above = layers.slice(at + 1);
+  const reached = new Set([convLayer, ...above.map((layer) => layer.name)]);
+  const bypass = above.find((layer) => inboundOf(layer).some((from) => !reached.has(from.name)));
+  if (bypass) throw new Error(`${bypass.name} is fed from below ${convLayer}: the scores are not a function of its activations alone`);
+  const scores = classScores(above);
   return {
-    conv: (x) => applyLayers(toConv, below ? below(x) : x) as tf.Tensor4D,
+    conv: (x) => applyLayers(toConv, below ? below(x) : x, convLayer) as tf.Tensor4D,
     scores: (a) => scores(a),
   };
 }

@@ -80,8 +80,9 @@ describe('transfer head on cached embeddings', () => {
   }
 
   it('the default head reads 2 × 2 regions: 3 × 3 means (stride 3) × REGION_SCALE, 1,024 values, then the dense layers', () => {
-    const model = buildHead(DEFAULT_HEAD, 3);
+    const model = buildHead({ ...DEFAULT_HEAD, units: 100 }, 3);
     expect(model.layers.map((layer) => layer.getClassName())).toEqual(['AveragePooling2D', 'Flatten', 'Rescaling', 'Dense', 'Dense']);
+    expect(buildHead(DEFAULT_HEAD, 3).layers.map((layer) => layer.getClassName())).toEqual(['AveragePooling2D', 'Flatten', 'Rescaling', 'Dense']);
     const rng = mulberry32(5);
     const embedding = Float32Array.from({ length: EMBEDDING_LENGTH }, () => rng() * 6);
     const pooled = new Float32Array(1024);

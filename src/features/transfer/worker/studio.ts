@@ -198,16 +198,20 @@ export class TransferStudio extends StudioBase {
       const embedDone = performance.now();
       const split = splitByClass(present, head.validationSplit, head.seed);
       const validation = this.labelled(split.validation);
-      // On a base the studio does not fine-tune (BaseSpec.fineTunes), the head trains alone (the page says so).
-      const fineTuning = head.fineTuneBlocks > 0 && head.fineTuneEpochs > 0 && base.spec.fineTunes;
-      const epochs = head.epochs + (fineTuning ? head.fineTuneEpochs : 0);
+      // The top blocks of the base (at most as many as it has: 13 for MobileNet v1, 17 for v2) train
+      // after the head; on a base not fine-tuned here (BaseSpec.fineTunes: none so far) the head trains alone.
+      const blocks = Math.min(head.fineTuneBlocks, base.spec.blocks);
+      const fineTuning = blocks > 0 && head.fineTuneEpochs > 0 && base.spec.fineTunes;
+      // The refit (HeadConfig.refit): the head again, from the same first weights, on every photo.
+      const refitting = head.refit && !fineTuning && split.validation.length > 0;
+      const epochs = head.epochs + (fineTuning ? head.fineTuneEpochs : refitting ? head.epochs : 0);
       const model = (fresh = buildHead(head, classes.length, base.spec.embeddingShape));
       let stopped = await fitHead(model, head, this.labelled(split.train), validation, classes.length, this.callbacks('transfer', jobId, 'training', 0, epochs, started, job));
       let trained: Trained = { tail: model, cut: base.spec.cutLayer, labels: classes.map((c) => c.name), config: head, base: base.spec.id };
       let probabilities: Float32Array[];
       if (fineTuning && !stopped) {
-        const cut = cutLayerFor(head.fineTuneBlocks);
-        trained = { ...trained, tail: (fresh = buildTail(base.full, head.fineTuneBlocks, model)), cut };
+        const cut = cutLayerFor(blocks, base.spec);
+        trained = { ...trained, tail: (fresh = buildTail(base.full, blocks, model, base.spec)), cut };
         disposeModel(model);
         this.post({ type: 'transfer/trainProgress', run: 'transfer', jobId, phase: 'fineTuning', epoch: head.epochs, epochs, elapsedMs: performance.now() - started });
         const baseNames = new Set(base.full.layers.map((layer) => layer.name));
@@ -216,6 +220,13 @@ export class TransferStudio extends StudioBase {
         probabilities = await predictImages(this.lower(base, cut), trained.tail, this.pictures(split.validation).images);
       } else {
         probabilities = predictProbabilities(model, validation.embeddings);
+        if (refitting && !stopped) {
+          const refit = await this.refit(jobId, head, classes.length, [...split.train, ...split.validation], base.spec.embeddingShape, { started, epochs, job });
+          if (refit) {
+            trained = { ...trained, tail: (fresh = refit) };
+            disposeModel(model);
+          } else stopped = true; // stopped during the refit: the head of the first run stays
+        }
       }
       const trainMs = performance.now() - embedDone;
       const evaluation = evaluateProbabilities(probabilities, validation.labels, validation.imageIds, classes.length);
@@ -225,7 +236,7 @@ export class TransferStudio extends StudioBase {
       this.imported = null;
       await this.saveTrained();
       const timings = { embeddedImages, embedMs: embedDone - started, trainMs };
-      this.post({ type: 'transfer/trainDone', run: 'transfer', jobId, phase: stopped ? 'stopped' : 'done', evaluation, elapsedMs: performance.now() - started, timings, fineTunedBlocks: isHeadOnly(trained) ? 0 : head.fineTuneBlocks });
+      this.post({ type: 'transfer/trainDone', run: 'transfer', jobId, phase: stopped ? 'stopped' : 'done', evaluation, elapsedMs: performance.now() - started, timings, fineTunedBlocks: isHeadOnly(trained) ? 0 : blocks });
     } catch (error) {
       disposeModel(fresh);
       this.post({ type: 'transfer/error', code: error instanceof Diverged ? 'diverged' : 'trainFailed', jobId, detail: String(error) });
@@ -352,7 +363,7 @@ export class TransferStudio extends StudioBase {
     if (!base || !trained) return this.post({ type: 'transfer/error', code: 'noModel' });
     try {
       const lower = isHeadOnly(trained) ? base.truncated : this.lower(base, trained.cut);
-      const fineTunedBlocks = isHeadOnly(trained) ? 0 : trained.config.fineTuneBlocks;
+      const fineTunedBlocks = isHeadOnly(trained) ? 0 : Math.min(trained.config.fineTuneBlocks, base.spec.blocks);
       const files = await exportClassifier(combine(lower, trained.tail), metadataFor(trained.labels, trained.config, fineTunedBlocks, base.spec));
       this.post({ type: 'transfer/modelExported', files });
     } catch (error) {

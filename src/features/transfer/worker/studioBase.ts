@@ -8,10 +8,11 @@ import type { ClassRef, FromWorker, TrainPhase, TrainRun, TransferToWorker } fro
 import { embedImages } from './embed';
 import type { EmbeddingMapper } from './embeddingMapJob';
 import { lowerModel, predictImages } from './finetune';
-import { disposeModel, predictProbabilities, type FitCallbacks } from './head';
+import { buildHead, disposeModel, fitHead, predictProbabilities, type FitCallbacks } from './head';
 import type { LayerExplorer } from './layerMaps';
 import type { BaseModel } from './model';
 import type { Example } from './split';
+import type { HeadConfig } from '../meta';
 import { isHeadOnly, type StudioView, type Trained } from './studioView';
 
 export interface StoredImage {
@@ -95,12 +96,32 @@ export abstract class StudioBase {
     return null;
   }
 
-  protected callbacks(run: TrainRun, jobId: number, phase: TrainPhase, firstEpoch: number, epochs: number, started: number, job: { stop: boolean }): FitCallbacks {
+  /** Posts each epoch's progress (with its logs for the curves unless `withLogs` is false) and passes Stop on. */
+  protected callbacks(run: TrainRun, jobId: number, phase: TrainPhase, firstEpoch: number, epochs: number, started: number, job: { stop: boolean }, withLogs = true): FitCallbacks {
     return {
       onEpochEnd: (epoch, logs) =>
-        this.post({ type: 'transfer/trainProgress', run, jobId, phase, epoch: firstEpoch + epoch + 1, epochs, logs, elapsedMs: performance.now() - started }),
+        this.post({ type: 'transfer/trainProgress', run, jobId, phase, epoch: firstEpoch + epoch + 1, epochs, ...(withLogs && { logs }), elapsedMs: performance.now() - started }),
       shouldStop: () => job.stop,
     };
+  }
+
+  /**
+   * Trains a fresh head (the same seed, so the same first weights) on every example, reporting
+   * progress as the 'refitting' phase without curve points (there is no validation set left);
+   * resolves to null when stopped.
+   */
+  protected async refit(jobId: number, head: HeadConfig, numClasses: number, examples: Example[], shape: readonly number[], run: { started: number; epochs: number; job: { stop: boolean } }): Promise<tf.LayersModel | null> {
+    const model = buildHead(head, numClasses, shape);
+    try {
+      this.post({ type: 'transfer/trainProgress', run: 'transfer', jobId, phase: 'refitting', epoch: head.epochs, epochs: run.epochs, elapsedMs: performance.now() - run.started });
+      const callbacks = this.callbacks('transfer', jobId, 'refitting', head.epochs, run.epochs, run.started, run.job, false);
+      if (!(await fitHead(model, head, this.labelled(examples), { embeddings: [], labels: [] }, numClasses, callbacks))) return model;
+    } catch (error) {
+      disposeModel(model);
+      throw error;
+    }
+    disposeModel(model);
+    return null;
   }
 
   protected disposeTrained(): void {
