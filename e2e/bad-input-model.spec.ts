@@ -108,9 +108,10 @@ test('training that cannot start says why: an empty class, empty or duplicate na
 test('a learning rate that diverges stops with a message instead of NaN curves; a sane one then trains', async ({ page }) => {
   await openStudio(page, '');
   await loadProject(page, PROJECT);
-  // Plain SGD at the field's largest rate, on the 256 global averages (the default regions head scales
-  // its inputs by 0.1, which keeps even this step finite).
+  // Plain SGD at the field's largest rate, on the global averages through a Dense 100 ReLU layer
+  // (the default regions head scales its inputs by 0.1, which keeps even this step finite).
   await page.getByTestId('head-pooling').selectOption('average');
+  await page.getByTestId('head-units').fill('100');
   await page.getByTestId('head-optimizer').selectOption('sgd');
   await page.getByTestId('head-learning-rate').fill('1');
   await page.getByRole('button', { name: /^Train/ }).click();

@@ -10,19 +10,12 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test } from './offline';
-import { imagesOf, openStudio, predictProbabilities, SHARED } from './studio';
+import { chooseBase, imagesOf, openStudio, predictProbabilities, SHARED } from './studio';
 
 test.setTimeout(300_000);
 
 const cards = (page: Page) => page.getByTestId('class-card');
 const status = (page: Page) => page.getByTestId('model-status');
-
-/** Chooses a base and waits until it is the one loaded. */
-async function chooseBase(page: Page, id: string): Promise<void> {
-  await page.getByTestId('base-model').selectOption(id);
-  await expect(status(page)).toHaveAttribute('data-base', id, { timeout: 120_000 });
-  await expect(status(page)).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
-}
 
 async function addPhotos(page: Page): Promise<void> {
   for (const [k, digit] of ['0', '1'].entries()) {
@@ -36,11 +29,13 @@ async function addPhotos(page: Page): Promise<void> {
 test('MobileNet v2 0.35: chosen, trains, predicts, explains, exports; kept over a reload; switching keeps every photo', async ({ page }) => {
   await openStudio(page, '');
   const select = page.getByTestId('base-model');
-  await expect(select).toHaveValue('mobilenet_v1_0.25');
+  // A new project starts on v2 0.35; the photos go in on v1 0.25 here, to switch with them.
+  await expect(select).toHaveValue('mobilenet_v2_0.35');
   const labels = await select.locator('option').allTextContents();
   expect(labels).toHaveLength(5);
   expect(labels[1]).toMatch(/^MobileNet v2 0\.35 · 1\.7 MB · ImageNet top-1 60\.3 %/);
   expect(labels[4]).toMatch(/MobileNet v2 1\.0 · 9\.1 MB · ImageNet top-1 71\.8 % \(downloaded when chosen/);
+  await chooseBase(page, 'mobilenet_v1_0.25');
   await addPhotos(page);
 
   await chooseBase(page, 'mobilenet_v2_0.35');
@@ -159,6 +154,7 @@ test('a classifier saved on another base says so after the base was switched; a 
     await route.fulfill(body ? { status: 200, body, contentType: url.endsWith('.json') ? 'application/json' : 'application/octet-stream', headers: { 'access-control-allow-origin': '*' } } : { status: 404 });
   });
   await openStudio(page, '');
+  await chooseBase(page, 'mobilenet_v1_0.25');
   await addPhotos(page);
   // Fine-tuned on v1 (the top block): the base's lower part is in use when the base changes.
   await page.getByTestId('head-epochs').fill('10');

@@ -1,6 +1,6 @@
 import type { Page } from '@playwright/test';
 import { expect, test } from './offline';
-import { imagesOf, openStudio } from './studio';
+import { chooseBase, imagesOf, openStudio } from './studio';
 
 /** Per map canvas: painted (opaque) and how many distinct colours it holds. */
 async function canvasStats(page: Page) {
@@ -29,6 +29,8 @@ test.describe('layer explorer', () => {
 
   test('maps for every conv layer of an image; enlarge one, click a cell, its formula with numbers; the head after training', async ({ page }) => {
     await openStudio(page, '');
+    // MobileNet v1's layers (v2's: layer-explorer-v2.spec.ts).
+    await chooseBase(page, 'mobilenet_v1_0.25');
     const backend = (await page.getByTestId('backend').textContent()) ?? '';
     const cards = page.getByTestId('class-card');
     for (const [k, digit] of ['3', '7'].entries()) {
@@ -97,9 +99,10 @@ test.describe('layer explorer', () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
 
 
-    // After training: the default head's cells (a region's pooling → flatten → rescaling → dense → dense → softmax) for the image.
+    // After training: the head's cells (a region's pooling → flatten → rescaling → dense (100, ReLU) → dense → softmax) for the image.
     await expect(explorer.getByText('Train a classifier to see its head')).toBeVisible();
     await page.getByTestId('head-epochs').fill('5');
+    await page.getByTestId('head-units').fill('100');
     await page.getByRole('button', { name: /^Train/ }).click();
     await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 120_000 });
     await explorer.getByTestId('layer-image').nth(5).click();

@@ -48,7 +48,7 @@ test('a full session sends nothing off the origin, under a CSP that allows only 
   expect(await violations()).toEqual([]);
   const offOrigin = requests.filter((url) => !url.startsWith('blob:') && !url.startsWith('data:') && new URL(url).origin !== origin);
   expect(offOrigin).toEqual([]);
-  expect(requests.some((url) => url.includes('/models/mobilenet_v1_0.25_224/'))).toBe(true);
+  expect(requests.some((url) => url.includes('/models/mobilenet_v2_0.35_224/'))).toBe(true);
 
   // The policy is enforced: a request elsewhere is blocked by the browser before it leaves.
   const blocked = await page.evaluate(() => fetch('https://example.org/collect').then(() => 'sent', (error: Error) => `blocked: ${error.message}`));

@@ -87,7 +87,7 @@ const MOMENTS: Record<string, Moment> = {
     await untilShown(page, 0, start[0] + 6);
     await untilShown(page, 1, start[1] + 6);
     await page.getByRole('button', { name: /^Train/ }).click();
-    await expect(page.getByTestId('train-status')).toHaveAttribute('data-phase', /embedding|training|fineTuning|done/);
+    await expect(page.getByTestId('train-status')).toHaveAttribute('data-phase', /embedding|training|fineTuning|refitting|done/);
     return changeThenReload(page, rep, 'embedding');
   },
   'while training': async (page, rep) => {
@@ -95,7 +95,7 @@ const MOMENTS: Record<string, Moment> = {
     await page.getByTestId('head-optimizer').selectOption(rep % 2 ? 'sgd' : 'rmsprop');
     await page.getByTestId('head-epochs').fill('500');
     await page.getByRole('button', { name: /^Train/ }).click();
-    await expect(page.getByText(/^Epoch [1-9]\d* of 500/)).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByText(/^Epoch [1-9]\d* of (500|1000)/)).toBeVisible({ timeout: 60_000 });
     return changeThenReload(page, rep, 'training');
   },
   'while a second add is running': async (page, rep) => {

@@ -17,6 +17,13 @@ export async function openStudio(page: Page, query: string): Promise<void> {
   await expect(page.getByTestId('model-status')).toHaveText('ready', { timeout: 60_000 });
 }
 
+/** Chooses a base model in the studio's select and waits until it is the one loaded and ready. */
+export async function chooseBase(page: Page, id: string): Promise<void> {
+  await page.getByTestId('base-model').selectOption(id);
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-base', id, { timeout: 120_000 });
+  await expect(page.getByTestId('model-status')).toHaveAttribute('data-status', 'ready', { timeout: 120_000 });
+}
+
 /**
  * File choosers, intercepted from now on. `page.waitForEvent('filechooser')` switches Chromium's
  * interception on without waiting for it, so a key press or tap sent at once can open the real

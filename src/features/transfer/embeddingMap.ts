@@ -93,15 +93,15 @@ export function extentOf(points: { x: number; y: number }[], margin = 0.1): Exte
  * The grid's cell centres mapped back to ℝᵈ, row-major [size², d] (row 0 = top): μ + x·u₁ + y·u₂.
  * The head then reads each as its pooled values.
  */
-export function planeGrid(result: Pca, extent: Extent, size: number): Float32Array {
+export function planeGrid(result: Pca, extent: Extent, size: number, rows: readonly [number, number] = [0, size]): Float32Array {
   const d = result.mean.length;
-  const grid = new Float32Array(size * size * d);
+  const grid = new Float32Array((rows[1] - rows[0]) * size * d);
   const point = new Float64Array(d);
-  for (let row = 0; row < size; row++) {
+  for (let row = rows[0]; row < rows[1]; row++) {
     const y = extent.yMax - ((row + 0.5) / size) * (extent.yMax - extent.yMin);
     for (let col = 0; col < size; col++) {
       const x = extent.xMin + ((col + 0.5) / size) * (extent.xMax - extent.xMin);
-      grid.set(unproject(result, [x, y], point), (row * size + col) * d);
+      grid.set(unproject(result, [x, y], point), ((row - rows[0]) * size + col) * d);
     }
   }
   return grid;

@@ -108,7 +108,7 @@ describe('embedding map in the worker', () => {
     if (typeof pooling === 'string') throw new Error(pooling);
     expect(pooling.width).toBe(width);
     const extent = extentOf(points);
-    const size = 6;
+    const size = 10; // computed in chunks of 8 grid rows: two chunks
     const regions = decisionRegions(trained, pooling, pca, extent, size);
     // The full head on [7, 7, 256] embeddings that pool to each grid point.
     const grid = planeGrid(pca, extent, size);

@@ -15,8 +15,13 @@ import { isHeadOnly, type StudioView, type Trained } from './studioView';
 
 /** Cells of the embeddings' 7 × 7 grid (every base's). */
 const CELLS = EMBEDDING_SHAPE[0] * EMBEDDING_SHAPE[1];
-/** Head inputs wider than this are not mapped (a flatten head's 12,544 values): the plane's grid would take hundreds of MB. */
-export const MAX_MAP_WIDTH = 4096;
+/**
+ * Head inputs wider than this are not mapped (a flatten head: 12,544 values on MobileNet v1, 62,720
+ * on v2). The regions are computed a few grid rows at a time (GRID_ROWS_PER_STEP), so a chunk for the
+ * widest mapped head (v2's regions, 5,120 values) holds 8 × 64 × 5,120 floats: 10 MB.
+ */
+export const MAX_MAP_WIDTH = 8192;
+const GRID_ROWS_PER_STEP = 8;
 
 /** How the map sees each embedding: the trained head's own pooling layers, or else global average pooling. */
 interface MapPooling {
@@ -52,13 +57,19 @@ function poolThrough(pooling: MapPooling, embeddings: Float32Array[]): Float64Ar
  * pooled input (the PCA is of those values), and the head's remaining layers run on the grid's points.
  */
 export function decisionRegions(trained: Trained, pooling: MapPooling, result: Pca, extent: Extent, size = REGION_GRID): DecisionRegions {
-  const grid = planeGrid(result, extent, size);
-  const probabilities = tf.tidy(() => {
-    // Dropout is the identity here: layers called outside training run in inference mode.
-    const output = pooling.rest.reduce<tf.Tensor>((x, layer) => layer.apply(x) as tf.Tensor, tf.tensor2d(grid, [size * size, pooling.width]));
-    return output.dataSync() as Float32Array;
-  });
-  return { size, ...decide(probabilities, trained.labels.length), labels: trained.labels };
+  const classes = trained.labels.length;
+  const probabilities = new Float32Array(size * size * classes);
+  for (let row = 0; row < size; row += GRID_ROWS_PER_STEP) {
+    const rows = [row, Math.min(size, row + GRID_ROWS_PER_STEP)] as const;
+    const grid = planeGrid(result, extent, size, rows);
+    const chunk = tf.tidy(() => {
+      // Dropout is the identity here: layers called outside training run in inference mode.
+      const output = pooling.rest.reduce<tf.Tensor>((x, layer) => layer.apply(x) as tf.Tensor, tf.tensor2d(grid, [(rows[1] - rows[0]) * size, pooling.width]));
+      return output.dataSync() as Float32Array;
+    });
+    probabilities.set(chunk, row * size * classes);
+  }
+  return { size, ...decide(probabilities, classes), labels: trained.labels };
 }
 
 /**
