@@ -1,6 +1,6 @@
 /** The performance chart (docs/performance.svg) from a bench JSON fixture. */
 import { describe, expect, it } from 'vitest';
-import { buildChart } from './perfChart.mjs';
+import { buildAccuracyChart, buildChart } from './perfChart.mjs';
 
 const BENCH = {
   'transfer.backend': 'wasm',
@@ -32,7 +32,7 @@ describe('buildChart', () => {
     const svg = buildChart(BENCH);
     expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
     expect(svg.trim().endsWith('</svg>')).toBe(true);
-    for (const text of ['10.0 s', '195.0 s', 'ours 19.5× faster', 'median 0.950', 'median 0.500', '59.8 fps, 0 long tasks', '45.0 fps, 250 long tasks', 'Neural Playground (wasm)', 'Teachable Machine (webgl)', '2026-11-29', 'target 0.93', 'target 55', '200 photos']) {
+    for (const text of ['10.0 s', '195.0 s', 'ours 19.5× faster', 'median 0.950', 'median 0.500', '59.8 fps, 0 long tasks', '45.0 fps, 250 long tasks', 'Neural Playground (wasm)', 'Teachable Machine (webgl)', '2026-11-29', 'target: theirs + 0.03', 'target 55', '200 photos']) {
       expect(svg).toContain(text);
     }
   });
@@ -54,5 +54,20 @@ describe('buildChart', () => {
 
   it('escapes text from the JSON', () => {
     expect(buildChart({ ...BENCH, browser: 'a <b> & "c"' })).toContain('a &lt;b&gt; &amp; &quot;c&quot;');
+  });
+});
+
+describe('buildAccuracyChart', () => {
+  it("draws ours and theirs for each run, an alternative head's run without theirs, bars in proportion", () => {
+    const grocery = { ...BENCH, 'transfer.dataset': 'grocery-store', 'transfer.base': 'mobilenet_v2_0.35', 'tm.base': 'v2-0.35', 'transfer.heldOutAccuracy': 0.9, 'tm.heldOutAccuracy': 0.6 };
+    const alternative = { ...grocery, 'transfer.headOverrides': { units: 100 }, 'transfer.heldOutAccuracy': 0.8, 'tm.heldOutAccuracy': undefined };
+    const svg = buildAccuracyChart([BENCH, grocery, alternative]);
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    for (const text of ['sign-language-digits, 30/class: ours, default head', 'grocery-store, 30/class: Teachable Machine', 'grocery-store, 30/class: ours, alternative head', '0.900 (mobilenet_v2_0.35)', '0.600 (v2-0.35)']) expect(svg).toContain(text);
+    const widths = barWidths(svg);
+    expect(widths).toHaveLength(5);
+    expect(widths[0] / widths[1]).toBeCloseTo(0.95 / 0.5, 2);
+    expect(widths[2] / widths[3]).toBeCloseTo(0.9 / 0.6, 2);
+    expect(widths[4] / widths[2]).toBeCloseTo(0.8 / 0.9, 2);
   });
 });

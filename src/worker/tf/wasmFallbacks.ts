@@ -5,6 +5,7 @@
  * wasm memory. Fine-tuning MobileNet's top blocks and training the Tiny VGG then work on wasm too.
  */
 import * as tf from '@tensorflow/tfjs';
+import { registerWasmMatMul } from './wasmMatMul';
 
 export const WASM_FALLBACK_KERNELS = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput'] as const;
 
@@ -38,8 +39,9 @@ function bridge(cpuKernel: tf.KernelConfig): tf.KernelFunc {
   };
 }
 
-/** Registers the bridges (once; a kernel wasm gains in a later tfjs is left alone). */
+/** Registers the bridges (once; a kernel wasm gains in a later tfjs is left alone), and the fast transposed products (wasmMatMul.ts). */
 export function registerWasmFallbacks(): void {
+  registerWasmMatMul();
   for (const kernelName of WASM_FALLBACK_KERNELS) {
     const cpuKernel = tf.getKernel(kernelName, 'cpu');
     if (tf.getKernel(kernelName, 'wasm') || !cpuKernel) continue;
