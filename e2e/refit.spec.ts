@@ -11,10 +11,20 @@ test.setTimeout(240_000);
 
 const cards = (page: Page) => page.getByTestId('class-card');
 
-async function trainAndRead(page: Page, epochs: number, photo: string) {
+async function trainAndRead(page: Page, refit: boolean, photo: string) {
+  // Every phase the status shows until done, recorded by the page itself (the refit's can be short).
+  await page.getByTestId('train-status').evaluate((status) => {
+    const w = window as unknown as { __phases: string[] };
+    w.__phases = [];
+    new MutationObserver(() => w.__phases.push(status.dataset.phase ?? '')).observe(status, { attributes: true, attributeFilter: ['data-phase'] });
+  });
   await page.getByRole('button', { name: /^Train/ }).click();
   await expect(page.getByTestId('train-status')).toHaveAttribute('data-phase', 'done', { timeout: 120_000 });
-  await expect(page.getByText(`Epoch ${epochs} of ${epochs}`)).toBeVisible();
+  const phases = await page.evaluate(() => (window as unknown as { __phases: string[] }).__phases);
+  expect(phases.includes('refitting'), phases.join(' → ')).toBe(refit);
+  // The refit comes after the curves' epochs: the phase before it is training.
+  if (refit) expect(phases[phases.indexOf('refitting') - 1]).toBe('training');
+  await expect(page.getByText('Epoch 6 of 6')).toBeVisible();
   const valAccuracy = await page.getByTestId('val-accuracy').textContent();
   return { valAccuracy, probabilities: await predictProbabilities(page, photo) };
 }
@@ -33,17 +43,17 @@ test('a new project is on MobileNet v2 0.35 and refits the head on every photo a
   await page.getByTestId('head-epochs').fill('6');
   const photo = imagesOf('8')[47];
 
-  // Refit on: 6 epochs with validation, then 6 more on all 20 photos.
-  const withRefit = await trainAndRead(page, 12, photo);
+  // Refit on: 6 epochs with validation (the curves' 6), then 6 more on all 20 photos.
+  const withRefit = await trainAndRead(page, true, photo);
 
   // Refit off: the same first run (the same split and seed), and its head is the one kept.
   await refit.uncheck();
-  const without = await trainAndRead(page, 6, photo);
+  const without = await trainAndRead(page, false, photo);
   expect(without.valAccuracy).toBe(withRefit.valAccuracy);
   const largest = Math.max(...without.probabilities.map((p, k) => Math.abs(p - withRefit.probabilities[k])));
   expect(largest, 'the refit head has learned from the validation photos too: other weights').toBeGreaterThan(1e-4);
 
   // Off again: the first run repeats exactly (so the difference above is the refit, not noise).
-  const again = await trainAndRead(page, 6, photo);
+  const again = await trainAndRead(page, false, photo);
   again.probabilities.forEach((p, k) => expect(p).toBeCloseTo(without.probabilities[k], 5));
 });

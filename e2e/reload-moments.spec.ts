@@ -95,7 +95,7 @@ const MOMENTS: Record<string, Moment> = {
     await page.getByTestId('head-optimizer').selectOption(rep % 2 ? 'sgd' : 'rmsprop');
     await page.getByTestId('head-epochs').fill('500');
     await page.getByRole('button', { name: /^Train/ }).click();
-    await expect(page.getByText(/^Epoch [1-9]\d* of (500|1000)/)).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByText(/^Epoch [1-9]\d* of 500/)).toBeVisible({ timeout: 60_000 });
     return changeThenReload(page, rep, 'training');
   },
   'while a second add is running': async (page, rep) => {

@@ -46,7 +46,7 @@ test('a reload in the middle of training keeps the project; the studio is idle a
   await loadProject(page, PROJECT);
   await page.getByTestId('head-optimizer').selectOption('rmsprop');
   await startLongRun(page);
-  await expect(page.getByText(/^Epoch [1-9]\d* of (500|1000)/)).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByText(/^Epoch [1-9]\d* of 500/)).toBeVisible({ timeout: 30_000 });
 
   await page.reload();
   await expect(page.getByTestId('model-status')).toHaveText('ready', { timeout: 60_000 });

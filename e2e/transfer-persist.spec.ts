@@ -53,6 +53,7 @@ for (const blocks of [0, 1]) {
     await expect(page.getByTestId('prediction')).toHaveText(trained[1] > trained[0] ? /^one finger/ : /^fist/);
     const metadata = JSON.parse(readFileSync(downloads.find((path) => path.endsWith('metadata.json'))!, 'utf8'));
     expect(metadata.fineTunedBlocks).toBe(blocks);
+    expect(metadata.baseId).toBe('mobilenet_v2_0.35'); // a new project's base: exported and imported on v2 0.35
   });
 }
 

@@ -204,7 +204,8 @@ export class TransferStudio extends StudioBase {
       const fineTuning = blocks > 0 && head.fineTuneEpochs > 0 && base.spec.fineTunes;
       // The refit (HeadConfig.refit): the head again, from the same first weights, on every photo.
       const refitting = head.refit && !fineTuning && split.validation.length > 0;
-      const epochs = head.epochs + (fineTuning ? head.fineTuneEpochs : refitting ? head.epochs : 0);
+      // The curves' epochs (the refit reports its own epochs, 1 … head.epochs, as the 'refitting' phase).
+      const epochs = head.epochs + (fineTuning ? head.fineTuneEpochs : 0);
       const model = (fresh = buildHead(head, classes.length, base.spec.embeddingShape));
       let stopped = await fitHead(model, head, this.labelled(split.train), validation, classes.length, this.callbacks('transfer', jobId, 'training', 0, epochs, started, job));
       let trained: Trained = { tail: model, cut: base.spec.cutLayer, labels: classes.map((c) => c.name), config: head, base: base.spec.id };
@@ -221,7 +222,7 @@ export class TransferStudio extends StudioBase {
       } else {
         probabilities = predictProbabilities(model, validation.embeddings);
         if (refitting && !stopped) {
-          const refit = await this.refit(jobId, head, classes.length, [...split.train, ...split.validation], base.spec.embeddingShape, { started, epochs, job });
+          const refit = await this.refit(jobId, head, classes.length, [...split.train, ...split.validation], base.spec.embeddingShape, { started, job });
           if (refit) {
             trained = { ...trained, tail: (fresh = refit) };
             disposeModel(model);

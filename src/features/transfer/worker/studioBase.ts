@@ -107,14 +107,14 @@ export abstract class StudioBase {
 
   /**
    * Trains a fresh head (the same seed, so the same first weights) on every example, reporting
-   * progress as the 'refitting' phase without curve points (there is no validation set left);
-   * resolves to null when stopped.
+   * progress as the 'refitting' phase, epochs 1 … head.epochs of its own, without curve points (there
+   * is no validation set left); resolves to null when stopped.
    */
-  protected async refit(jobId: number, head: HeadConfig, numClasses: number, examples: Example[], shape: readonly number[], run: { started: number; epochs: number; job: { stop: boolean } }): Promise<tf.LayersModel | null> {
+  protected async refit(jobId: number, head: HeadConfig, numClasses: number, examples: Example[], shape: readonly number[], run: { started: number; job: { stop: boolean } }): Promise<tf.LayersModel | null> {
     const model = buildHead(head, numClasses, shape);
     try {
-      this.post({ type: 'transfer/trainProgress', run: 'transfer', jobId, phase: 'refitting', epoch: head.epochs, epochs: run.epochs, elapsedMs: performance.now() - run.started });
-      const callbacks = this.callbacks('transfer', jobId, 'refitting', head.epochs, run.epochs, run.started, run.job, false);
+      this.post({ type: 'transfer/trainProgress', run: 'transfer', jobId, phase: 'refitting', epoch: 0, epochs: head.epochs, elapsedMs: performance.now() - run.started });
+      const callbacks = this.callbacks('transfer', jobId, 'refitting', 0, head.epochs, run.started, run.job, false);
       if (!(await fitHead(model, head, this.labelled(examples), { embeddings: [], labels: [] }, numClasses, callbacks))) return model;
     } catch (error) {
       disposeModel(model);
