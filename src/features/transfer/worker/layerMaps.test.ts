@@ -21,6 +21,7 @@ import { headCells } from './layerHead';
 import { haveMobileNet, loadMobileNet, loadPhoto } from './mobilenet.testutil';
 import { truncate, type BaseModel } from './model';
 import type { StudioView, Trained } from './studioView';
+import { exploreRepeatedly } from './layerExplorer.testutil';
 
 const CONV_NAMES = ['conv1', ...Array.from({ length: 13 }, (_, k) => [`conv_dw_${k + 1}`, `conv_pw_${k + 1}`]).flat()];
 
@@ -170,22 +171,8 @@ describe.skipIf(!haveMobileNet())('layer maps on the real MobileNet', () => {
     const base: BaseModel = { spec: BASES['mobilenet_v1_0.25'], full, truncated: truncate(full), from: 'url' };
     const tail = buildHead(DEFAULT_HEAD, 2);
     const trained: Trained = { tail, cut: TRUNCATION_LAYER, labels: ['x', 'y'], config: DEFAULT_HEAD, base: 'mobilenet_v1_0.25' };
-    const posted: FromWorker[] = [];
-    const view = { base: async () => base, trained: () => trained, rgb: (id: string) => (id === 'photo' ? photo : undefined), post: (m: FromWorker) => posted.push(m) } as unknown as StudioView;
-    const explorer = new LayerExplorer(view);
-    const once = async (requestId: number) => {
-      await explorer.handle({ type: 'transfer/layerMaps', requestId, imageId: 'photo', maxChannels: 16, maxSize: 56 });
-      await explorer.handle({ type: 'transfer/layerCell', requestId: requestId + 1, layer: 'conv_pw_13_relu', y: 3, x: 3, channel: 5 });
-    };
-    await once(1); // burn-in: the probe, weights read once
-    const tensors = tf.memory().numTensors;
-    const times: number[] = [];
-    for (let n = 0; n < 3; n++) {
-      await once(10 + 2 * n);
-      const ready = [...posted].reverse().find((m) => m.type === 'transfer/layerMapsReady');
-      if (ready?.type === 'transfer/layerMapsReady') times.push(ready.ms);
-    }
-    expect(tf.memory().numTensors).toBe(tensors);
+    const { explorer, posted, leaked, times } = await exploreRepeatedly(base, trained, photo, 'conv_pw_13_relu');
+    expect(leaked).toBe(0);
     const ready = posted.filter((m) => m.type === 'transfer/layerMapsReady');
     expect(ready).toHaveLength(4);
     const last = ready[3];

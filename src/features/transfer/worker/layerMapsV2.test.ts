@@ -23,6 +23,7 @@ import type { ConvStage } from './layerStages';
 import { loadMobileNet, loadPhoto, MODEL_DIR_V2 } from './mobilenet.testutil';
 import { truncate, type BaseModel } from './model';
 import type { StudioView, Trained } from './studioView';
+import { exploreRepeatedly } from './layerExplorer.testutil';
 
 const V2 = BASES['mobilenet_v2_0.35'];
 /** Blocks whose input and output have the same shape (stride 1, same channels): they end with an add. */
@@ -206,22 +207,8 @@ describe('layer maps on the real MobileNet v2 0.35', () => {
     const base: BaseModel = { spec: V2, full, truncated: truncate(full, V2), from: 'url' };
     const tail = buildHead({ ...DEFAULT_HEAD, units: 12 }, 2, V2.embeddingShape);
     const trained: Trained = { tail, cut: V2.cutLayer, labels: ['x', 'y'], config: DEFAULT_HEAD, base: V2.id };
-    const posted: FromWorker[] = [];
-    const view = { base: async () => base, trained: () => trained, rgb: (id: string) => (id === 'photo' ? photo : undefined), post: (m: FromWorker) => posted.push(m) } as unknown as StudioView;
-    const explorer = new LayerExplorer(view);
-    const once = async (requestId: number) => {
-      await explorer.handle({ type: 'transfer/layerMaps', requestId, imageId: 'photo', maxChannels: 16, maxSize: 56 });
-      await explorer.handle({ type: 'transfer/layerCell', requestId: requestId + 1, layer: 'block_5_add', y: 3, x: 3, channel: 5 });
-    };
-    await once(1); // burn-in: the probe, weights read once
-    const tensors = tf.memory().numTensors;
-    const times: number[] = [];
-    for (let n = 0; n < 3; n++) {
-      await once(10 + 2 * n);
-      const ready = [...posted].reverse().find((m) => m.type === 'transfer/layerMapsReady');
-      if (ready?.type === 'transfer/layerMapsReady') times.push(ready.ms);
-    }
-    expect(tf.memory().numTensors).toBe(tensors);
+    const { posted, leaked, times } = await exploreRepeatedly(base, trained, photo, 'block_5_add');
+    expect(leaked).toBe(0);
     expect(posted.filter((m) => m.type === 'transfer/layerFailed')).toEqual([]);
     const ready = posted.filter((m) => m.type === 'transfer/layerMapsReady');
     expect(ready).toHaveLength(4);
