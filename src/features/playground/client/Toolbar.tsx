@@ -1,5 +1,6 @@
 /** Run controls (reset, play/pause, step sample/batch/epoch, walkthrough), counters and hyper-parameters. */
 import { useI18n } from '../../../i18n/I18nProvider';
+import { Icon } from '../../../app/Icon';
 import { useControlFlags } from '../../classroom/client/ClassroomProvider';
 import type { MessageKey } from '../../../i18n/i18n';
 import type { Snapshot, StepUnit } from '../../../worker/protocol';
@@ -55,9 +56,9 @@ export function Toolbar({ config, snapshot, walking, setConfig, onPlayPause, onR
   return (
     <div className="toolbar" data-testid="toolbar" data-status={snapshot?.status ?? 'loading'}>
       <div className="run-controls">
-        <button type="button" className="icon-button" onClick={onReset} aria-label={t('toolbar.reset')} title={t('toolbar.resetHint')}>↺</button>
+        <button type="button" className="icon-button" onClick={onReset} aria-label={t('toolbar.reset')} title={t('toolbar.resetHint')}><Icon name="reset" /></button>
         <button type="button" className="play-button" onClick={onPlayPause} aria-label={playing ? t('toolbar.pause') : t('toolbar.play')} title={t('toolbar.playHint')} data-testid="play-pause">
-          {playing ? '❚❚' : '▶'}
+          <Icon name={playing ? 'pause' : 'play'} size={22} />
         </button>
         {!hidden('stepButtons') && steps.map(([unit, key, testId]) => (
           <button key={unit} type="button" onClick={() => onStep(unit)} disabled={walking || locked('stepButtons')} data-testid={testId}>

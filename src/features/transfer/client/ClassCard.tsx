@@ -1,6 +1,7 @@
 /** One class: its name, its images (thumbnails only), and every way to add more (files, folders, paste, webcam). */
 import { memo, useState, type ClipboardEvent, type DragEvent } from 'react';
 import { useI18n } from '../../../i18n/I18nProvider';
+import { Icon } from '../../../app/Icon';
 import { filesFromDataTransfer } from './filesFromDrop';
 import type { ClassView } from './useTransfer';
 import { WebcamCapture } from './WebcamCapture';
@@ -64,7 +65,7 @@ export const ClassCard = memo(function ClassCard({ view, adding, canDelete, dupl
           onChange={(event) => onRename(event.target.value)}
         />
         <span className="class-count" data-testid="class-count">{t('transfer.class.count', { count: view.images.length })}</span>
-        <button type="button" onClick={onDelete} disabled={!canDelete} aria-label={t('transfer.class.delete', { name: view.name })}>🗑</button>
+        <button type="button" onClick={onDelete} disabled={!canDelete} aria-label={t('transfer.class.delete', { name: view.name })} data-testid="delete-class" className="icon-only"><Icon name="trash" /></button>
       </header>
       {(view.name.trim() === '' || duplicateName) && <p className="field-error">{view.name.trim() === '' ? t('transfer.class.emptyName') : t('transfer.class.duplicateName')}</p>}
       <div className="drop-zone" tabIndex={0} aria-describedby={`${inputId}-hint`}>
@@ -83,7 +84,7 @@ export const ClassCard = memo(function ClassCard({ view, adding, canDelete, dupl
           <li key={image.id} data-image-id={image.id} className={image.saved === false ? 'unsaved' : undefined}>
             <img src={image.url} alt={image.saved === false ? t('storage.unsavedPhoto', { name: image.name }) : image.name} width={48} height={48} />
             {image.saved === false && <span className="unsaved-mark" aria-hidden="true">!</span>}
-            <button type="button" className="remove-image" onClick={() => onRemoveImage(image.id)} aria-label={t('transfer.class.removeImage', { name: image.name })}>×</button>
+            <button type="button" className="remove-image" onClick={() => onRemoveImage(image.id)} aria-label={t('transfer.class.removeImage', { name: image.name })}><Icon name="close" size={12} /></button>
           </li>
         ))}
       </ul>
