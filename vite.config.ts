@@ -40,6 +40,16 @@ export default defineConfig({
     }),
   ],
   worker: { format: 'es' },
+  // A stable first load of `npm start`: every dependency is pre-bundled before the first page is
+  // served. Left to discovery, the worker's imports (TensorFlow.js and its backends) were found only
+  // once the worker started, and Vite reloaded the page, swallowing the user's first click.
+  optimizeDeps: {
+    entries: ['index.html', 'src/worker/training.worker.ts'],
+    include: [
+      '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgl',
+      'react', 'react-dom', 'react-dom/client', 'react/jsx-runtime', 'react/jsx-dev-runtime', 'recharts', 'fflate',
+    ],
+  },
   build: { target: 'es2022', chunkSizeWarningLimit: 4096 },
   test: {
     include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'scripts/**/*.test.ts'],
