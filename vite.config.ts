@@ -3,12 +3,14 @@ import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { csp } from './scripts/csp.ts';
 import { sharedModels } from './scripts/sharedModels.ts';
+import { sharedDatasets } from './scripts/sharedDatasets.ts';
 
 // https://vite.dev/config/
 export default defineConfig({
   plugins: [
     react(),
     sharedModels(),
+    sharedDatasets(), // ../shared/datasets at /samples/ (the studio's sample photo sets)
     csp(),
     // Offline-first: the service worker precaches the app shell (HTML, JS, CSS, the wasm binaries)
     // and caches model files on first use; the base model is also kept in IndexedDB by the app.

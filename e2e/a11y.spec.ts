@@ -184,7 +184,7 @@ test.describe('keyboard', () => {
     stops.push(...(await tabUntil(page, (focused) => /^button "Train/.test(focused.name))));
     const names = stops.map((stop) => stop.testId || stop.name);
     test.info().annotations.push({ type: 'studio Tab order', description: names.join(' → ') });
-    for (const expected of [/^class-name$/, /^input "Choose images/, /^button "Remove image/, /^add-class$/, /^button "Preset/, /^button "Train/]) expect(names.some((name) => expected.test(name)), String(expected)).toBe(true);
+    for (const expected of [/^class-name$/, /^input "Choose images/, /^button "Remove image/, /^add-class$/, /^base-model$/, /^button "Train/]) expect(names.some((name) => expected.test(name)), String(expected)).toBe(true);
     expect(stops.filter((stop) => !stop.ring).map((stop) => stop.testId || stop.name), 'focused without a visible ring').toEqual([]);
     await page.keyboard.press('Enter');
     await expect(page.getByTestId('train-status')).toHaveAttribute('data-phase', 'done', { timeout: 120_000 });

@@ -98,18 +98,29 @@ test.describe('transfer studio webcam', () => {
     await cards.nth(0).getByTestId('webcam-open').click();
     await holdToRecord(page, cards.nth(0), 1200);
     await cards.nth(0).getByTestId('webcam-open').click();
+    // Only one class with photos: nothing to predict with yet.
+    const live = page.getByTestId('webcam-predict');
+    await expect(live).toBeDisabled();
     await cards.nth(1).locator('input[type=file]').setInputFiles(imagesOf('0').slice(0, 10));
     await expect(cards.nth(1).getByTestId('class-count')).toHaveText('10 images', { timeout: 30_000 });
 
-    const live = page.getByTestId('webcam-predict');
-    await expect(live).toBeDisabled();
+    // Two classes with photos: live predictions before Train, by the nearest class mean.
+    const prediction = page.getByTestId('prediction');
+    const shown = page.locator('[data-testid="prediction"][data-ready="true"]');
+    await live.click();
+    await expect(live).toHaveAttribute('aria-pressed', 'true');
+    await expect(shown).toHaveAttribute('data-source', 'instant', { timeout: 30_000 });
+    await expect(shown).toHaveText(/^camera \(/);
+    await live.click();
+    await expect(live).toHaveAttribute('aria-pressed', 'false');
+
     await page.getByRole('button', { name: /^Train model/ }).click();
     await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 180_000 });
 
     await live.click();
     await expect(live).toHaveAttribute('aria-pressed', 'true');
-    const prediction = page.getByTestId('prediction');
     await expect(prediction).toHaveAttribute('data-ready', 'true', { timeout: 30_000 });
+    await expect(shown).toHaveAttribute('data-source', 'trained', { timeout: 30_000 });
     const request = async () => Number(await prediction.getAttribute('data-request'));
     const first = await request();
     const started = Date.now();

@@ -18,6 +18,7 @@
  *   transfer.addImagesSeconds        of which: photos dropped → all 300 listed (decoded, saved, embedded as they come)
  *   transfer.embedSeconds            of which: embedding still left for Train (0 when all were embedded as added)
  *   transfer.heldOutAccuracy         on the last 20 photos per class (200), median of runs; …Runs, …Spread (max − min)
+ *   transfer.instantHeldOutAccuracy  the same photos and split before any training: nearest class mean of the embeddings (one pass, no seed)
  *   transfer.trainFps / trainLongTasks  the page from Train to done (embedding + head), median of runs
  *   tm.*                             Teachable Machine's own library (scripts/benchTm.mjs), same photos, on its web app's
  *                                    base (tm.base v2-0.35; BENCH_TM_BASE=v1-0.25 runs its library's default instead)
@@ -120,6 +121,7 @@ function transferKeys(ours) {
     'transfer.heldOutAccuracy': round(ours.heldOutAccuracy, 3),
     'transfer.heldOutAccuracyRuns': ours.heldOutAccuracyRuns.map((x) => round(x, 3)),
     'transfer.heldOutAccuracySpread': round(ours.heldOutAccuracySpread, 3),
+    'transfer.instantHeldOutAccuracy': round(ours.instantHeldOutAccuracy, 3),
     'transfer.trainFps': round(ours.trainFps),
     'transfer.trainLongTasks': ours.trainLongTasks,
     'transfer.trainLongTasksRuns': ours.trainLongTasksRuns,

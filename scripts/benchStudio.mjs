@@ -3,6 +3,8 @@
  * in headless Chromium, photos dropped into class cards, default head, Train. Then the 200
  * held-out photos go through the worker (`?debug=1` exposes the worker client as
  * `window.__neuralPlayground.client`) as `transfer/predict` messages, as the Predict panel sends them.
+ * The instant predictions (nearest class mean, before any training) are measured the same way, on the
+ * same split, in a context of their own where Train is never pressed (transfer.instantHeldOutAccuracy).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -37,11 +39,33 @@ async function useHead(page, seed, overrides) {
   }, { seed, overrides });
 }
 
-/** Sends each held-out photo as `transfer/predict` and returns the predicted class index per photo. */
-async function predictHeldOut(page, urls) {
+/**
+ * Records in the page which photos the worker added to which class (the cards' `transfer/addImages`,
+ * in card order, and each `transfer/imageAdded`): the classes an instant prediction is asked with.
+ */
+async function recordClasses(page) {
+  await page.evaluate(() => {
+    const { client } = window.__neuralPlayground;
+    const classes = (window.__benchClasses = []);
+    const send = client.sendTransfer.bind(client);
+    client.sendTransfer = (message) => {
+      if (message.type === 'transfer/addImages' && !classes.some((c) => c.id === message.classId)) classes.push({ id: message.classId, imageIds: [] });
+      return send(message);
+    };
+    client.subscribe({ onMessage: (message) => message.type === 'transfer/imageAdded' && classes.find((c) => c.id === message.classId)?.imageIds.push(message.imageId) });
+  });
+}
+
+/**
+ * Sends each held-out photo as `transfer/predict` and returns the predicted class index per photo.
+ * `names`: the classes' names, to send the classes recorded by recordClasses with each photo, as the
+ * Predict panel does (what the nearest-class-mean prediction needs before training).
+ */
+async function predictHeldOut(page, urls, names) {
   return page.evaluate(
-    async ({ urls }) => {
+    async ({ urls, names }) => {
       const { client } = window.__neuralPlayground;
+      const classes = names && window.__benchClasses.map((c, k) => ({ id: c.id, name: names[k], imageIds: c.imageIds }));
       const files = await Promise.all(urls.map(async (url) => (await fetch(url)).blob()));
       const base = 1_000_000; // far from the Predict panel's request ids
       return new Promise((resolve, reject) => {
@@ -53,14 +77,14 @@ async function predictHeldOut(page, urls) {
             if (!(index >= 0 && index < files.length)) return;
             if (message.type === 'transfer/error') return (stop(), reject(new Error(`predict failed: ${message.code} ${message.detail ?? ''}`)));
             if (message.type !== 'transfer/prediction') return;
-            replies[index] = { probabilities: Array.from(message.probabilities), labels: message.labels };
+            replies[index] = { probabilities: Array.from(message.probabilities), labels: message.labels, source: message.source };
             if (--pending === 0) (stop(), resolve(replies));
           },
         });
-        files.forEach((file, index) => client.sendTransfer({ type: 'transfer/predict', requestId: base + index, file }));
+        files.forEach((file, index) => client.sendTransfer({ type: 'transfer/predict', requestId: base + index, file, ...(classes && { classes }) }));
       });
     },
-    { urls },
+    { urls, names },
   );
 }
 
@@ -83,10 +107,9 @@ async function rawPredict(page, batches) {
   );
 }
 
-/** Adds the classes, drops the training photos, trains; returns wall-clock seconds and what the page saw. */
-async function trainThroughUi(page, split, options) {
+/** Adds the classes and drops the training photos into them; returns when they started and seconds until all are listed. */
+async function addThroughUi(page, split, options) {
   for (let k = 2; k < split.length; k++) await page.getByTestId('add-class').click();
-  if (options.epochs !== 50) await page.getByTestId('head-epochs').fill(String(options.epochs));
   const cards = page.getByTestId('class-card');
   for (let c = 0; c < split.length; c++) await cards.nth(c).getByTestId('class-name').fill(split[c].name);
   const started = Date.now();
@@ -96,7 +119,13 @@ async function trainThroughUi(page, split, options) {
   for (let c = 0; c < split.length; c++) {
     await cards.nth(c).getByTestId('class-count').filter({ hasText: `${split[c].train.length} ` }).waitFor({ timeout: 120_000 });
   }
-  const addSeconds = (Date.now() - started) / 1000;
+  return { started, addSeconds: (Date.now() - started) / 1000 };
+}
+
+/** Adds the classes, drops the training photos, trains; returns wall-clock seconds and what the page saw. */
+async function trainThroughUi(page, split, options) {
+  if (options.epochs !== 50) await page.getByTestId('head-epochs').fill(String(options.epochs));
+  const { started, addSeconds } = await addThroughUi(page, split, options);
   // The training window starts once the page is idle: the last thumbnails decoded and drawn (as
   // Teachable Machine's window is its train() call alone, after its examples are in).
   await page.evaluate(() => new Promise((resolve) => requestIdleCallback(() => resolve(undefined), { timeout: 2000 })));
@@ -116,8 +145,8 @@ async function trainThroughUi(page, split, options) {
   return { totalSeconds, addSeconds, trainFps: seen.fps, trainLongTasks: seen.longTasks, trainLongTaskList: seen.longTaskList, embedMs, trainMs };
 }
 
-/** One run in a fresh browser context (fresh IndexedDB): train through the UI, then the held-out photos. */
-async function runOnce(browser, options, split, seed, withRawPredict, blocked) {
+/** A fresh browser context (fresh IndexedDB) with the studio open and its base ready; `measure(page, baseId)` runs in it. */
+async function inStudio(browser, options, blocked, measure) {
   // No service worker (the PWA's): Playwright's routing must see every request, and a first visit gains nothing from one.
   const context = await browser.newContext({ serviceWorkers: 'block' });
   try {
@@ -141,20 +170,44 @@ async function runOnce(browser, options, split, seed, withRawPredict, blocked) {
       await page.getByTestId('base-model').selectOption(options.baseId);
       await page.locator(`[data-testid=model-status][data-status=ready][data-base="${options.baseId}"]`).waitFor({ timeout: 120_000 });
     }
-    const baseId = await page.getByTestId('model-status').getAttribute('data-base');
+    return await measure(page, await page.getByTestId('model-status').getAttribute('data-base'));
+  } finally {
+    await context.close();
+  }
+}
+
+const heldOutUrls = (options, split) => split.flatMap((s) => s.test.map((name) => `${options.base}/__bench/data/${encodeURIComponent(s.name)}/${encodeURIComponent(name)}`));
+const heldOutTruth = (split) => split.flatMap((s, c) => s.test.map(() => c));
+
+/** One run: train through the UI, then the held-out photos. */
+function runOnce(browser, options, split, seed, withRawPredict, blocked) {
+  return inStudio(browser, options, blocked, async (page, baseId) => {
     await useHead(page, seed, options.head ?? {});
     const trained = await trainThroughUi(page, split, options);
-    const urls = split.flatMap((s) => s.test.map((name) => `${options.base}/__bench/data/${encodeURIComponent(s.name)}/${encodeURIComponent(name)}`));
-    const truth = split.flatMap((s, c) => s.test.map(() => c));
+    const urls = heldOutUrls(options, split);
+    const truth = heldOutTruth(split);
     const replies = await predictHeldOut(page, urls);
     const names = split.map((s) => s.name);
     const predicted = replies.map((reply) => names.indexOf(reply.labels[argmax(reply.probabilities)]));
     // As many batches of 16 as there are training photos (all loaded in the worker).
     const raw = withRawPredict ? await rawPredict(page, Math.ceil(split.reduce((n, s) => n + s.train.length, 0) / 16)) : null;
     return { ...trained, baseId, heldOutAccuracy: accuracy(predicted, truth), testImages: truth.length, raw };
-  } finally {
-    await context.close();
-  }
+  });
+}
+
+/**
+ * The instant predictions: the same photos dropped, never trained; the held-out photos predicted by
+ * the nearest class mean (the worker's answer must say `source: 'instant'`). Deterministic (no seed): one pass.
+ */
+function instantOnce(browser, options, split, blocked) {
+  return inStudio(browser, options, blocked, async (page) => {
+    await recordClasses(page);
+    await addThroughUi(page, split, options);
+    const names = split.map((s) => s.name);
+    const replies = await predictHeldOut(page, heldOutUrls(options, split), names);
+    if (replies.some((reply) => reply.source !== 'instant')) throw new Error('an instant prediction was answered by a trained classifier');
+    return accuracy(replies.map((reply) => names.indexOf(reply.labels[argmax(reply.probabilities)])), heldOutTruth(split));
+  });
 }
 
 /**
@@ -176,6 +229,8 @@ export async function measureStudio(browser, options) {
     log(`ours run ${n + 1}/${options.runs}: to a model ${run.totalSeconds.toFixed(1)} s (adding photos ${run.addSeconds.toFixed(1)} s, embedding left for Train ${(run.embedMs / 1000).toFixed(1)} s, train ${(run.trainMs / 1000).toFixed(1)} s), held-out ${run.heldOutAccuracy.toFixed(3)}, ${run.trainFps.toFixed(1)} fps, ${run.trainLongTasks} long tasks${run.trainLongTaskList.map((task) => ` (${task.ms} ms at +${task.atMs} ms)`).join('')}`);
     runs.push(run);
   }
+  const instantHeldOutAccuracy = await instantOnce(browser, options, split, blocked);
+  log(`ours before training (nearest class mean): held-out ${instantHeldOutAccuracy.toFixed(3)}`);
   const pick = (key) => runs.map((run) => run[key]);
   const accuracies = pick('heldOutAccuracy');
   const raw = runs[0].raw;
@@ -197,6 +252,7 @@ export async function measureStudio(browser, options) {
     heldOutAccuracy: median(accuracies),
     heldOutAccuracyRuns: accuracies,
     heldOutAccuracySpread: spread(accuracies),
+    instantHeldOutAccuracy,
     trainFps: median(pick('trainFps')),
     trainLongTasks: median(pick('trainLongTasks')),
     trainLongTasksRuns: pick('trainLongTasks'),

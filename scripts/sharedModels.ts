@@ -82,8 +82,18 @@ export function localBaseFolders(sharedDir: string | null, publicDir: string | n
     .filter((folder) => (sharedDir && isFile(path.join(sharedDir, folder, 'model.json'))) || (publicDir && isFile(path.join(publicDir, MODELS_URL_SEGMENT, folder, 'model.json'))));
 }
 
+const CONTENT_TYPES: Record<string, string> = {
+  '.json': 'application/json',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.tsv': 'text/tab-separated-values; charset=utf-8',
+};
+
 function contentTypeFor(file: string): string {
-  return path.extname(file).toLowerCase() === '.json' ? 'application/json' : 'application/octet-stream';
+  return CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
 function isInside(parent: string, child: string): boolean {
@@ -101,6 +111,8 @@ export interface ModelsMiddlewareOptions {
    * output in preview): when `<folder>/models/<file>` exists, the request is left to Vite (next()).
    */
   deferTo?: string[];
+  /** the URL segment `deferTo` folders hold the files under (default MODELS_URL_SEGMENT, 'models/') */
+  segment?: string;
 }
 
 type Next = (err?: unknown) => void;
@@ -109,6 +121,7 @@ type Next = (err?: unknown) => void;
 export function createModelsMiddleware(options: ModelsMiddlewareOptions) {
   const prefix = options.prefix ?? `/${MODELS_URL_SEGMENT}`;
   const deferTo = (options.deferTo ?? []).filter(Boolean);
+  const segment = options.segment ?? MODELS_URL_SEGMENT;
   let realDir: string | null = null;
 
   function fail(res: ServerResponse, status: number, message: string): void {
@@ -149,7 +162,7 @@ export function createModelsMiddleware(options: ModelsMiddlewareOptions) {
 
     // Vite serves public/models itself (dev) and dist/models after a build with a copy (preview).
     for (const folder of deferTo) {
-      if (isFile(path.join(folder, MODELS_URL_SEGMENT, rel))) return next();
+      if (isFile(path.join(folder, segment, rel))) return next();
     }
 
     const file = path.resolve(options.dir, rel);
@@ -184,10 +197,10 @@ export function createModelsMiddleware(options: ModelsMiddlewareOptions) {
   };
 }
 
-/** `<base>models/` when the base is an absolute path, else '/models/'. */
-function prefixFor(base: string): string {
+/** `<base><segment>` (default `<base>models/`) when the base is an absolute path, else `/<segment>`. */
+export function prefixFor(base: string, segment: string = MODELS_URL_SEGMENT): string {
   const b = base.startsWith('/') ? (base.endsWith('/') ? base : `${base}/`) : '/';
-  return `${b}${MODELS_URL_SEGMENT}`;
+  return `${b}${segment}`;
 }
 
 export function sharedModels(options: SharedModelsOptions = {}): Plugin {

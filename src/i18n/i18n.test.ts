@@ -11,9 +11,13 @@ import enReliability from './en.reliability.json';
 import zhReliability from './zh-CN.reliability.json';
 import enClassroom from './en.classroom.json';
 import zhClassroom from './zh-CN.classroom.json';
+import enPhotoSets from './en.photoSets.json';
+import zhPhotoSets from './zh-CN.photoSets.json';
+import enProject from './en.project.json';
+import zhProject from './zh-CN.project.json';
 
-const EN = { ...enCore, ...enMaths, ...enTransfer, ...enExplain, ...enReliability, ...enClassroom } as Record<string, string>;
-const ZH = { ...zhCore, ...zhMaths, ...zhTransfer, ...zhExplain, ...zhReliability, ...zhClassroom } as Record<string, string>;
+const EN = { ...enCore, ...enMaths, ...enTransfer, ...enExplain, ...enReliability, ...enClassroom, ...enPhotoSets, ...enProject } as Record<string, string>;
+const ZH = { ...zhCore, ...zhMaths, ...zhTransfer, ...zhExplain, ...zhReliability, ...zhClassroom, ...zhPhotoSets, ...zhProject } as Record<string, string>;
 import { detectLocale, format, loadMessages } from './i18n';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -26,6 +30,8 @@ describe('locales', () => {
     ['explain', enExplain, zhExplain],
     ['reliability', enReliability, zhReliability],
     ['classroom', enClassroom, zhClassroom],
+    ['photoSets', enPhotoSets, zhPhotoSets],
+    ['project', enProject, zhProject],
   ];
   for (const [name, en, zh] of namespaces) {
     it(`${name}: Chinese has exactly the English keys, with the same placeholders`, () => {

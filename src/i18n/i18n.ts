@@ -9,8 +9,10 @@ import enTransfer from './en.transfer.json';
 import enExplain from './en.explain.json';
 import enReliability from './en.reliability.json';
 import enClassroom from './en.classroom.json';
+import enPhotoSets from './en.photoSets.json';
+import enProject from './en.project.json';
 
-const en = { ...enCore, ...enMaths, ...enTransfer, ...enExplain, ...enReliability, ...enClassroom };
+const en = { ...enCore, ...enMaths, ...enTransfer, ...enExplain, ...enReliability, ...enClassroom, ...enPhotoSets, ...enProject };
 
 export type MessageKey = keyof typeof en;
 export type Messages = Record<MessageKey, string>;
@@ -19,7 +21,7 @@ export type Locale = (typeof LOCALES)[number];
 
 type Namespace = { default: Partial<Messages> };
 const loaders: Record<Exclude<Locale, 'en'>, () => Promise<Namespace[]>> = {
-  'zh-CN': () => Promise.all([import('./zh-CN.json'), import('./zh-CN.maths.json'), import('./zh-CN.transfer.json'), import('./zh-CN.explain.json'), import('./zh-CN.reliability.json'), import('./zh-CN.classroom.json')]),
+  'zh-CN': () => Promise.all([import('./zh-CN.json'), import('./zh-CN.maths.json'), import('./zh-CN.transfer.json'), import('./zh-CN.explain.json'), import('./zh-CN.reliability.json'), import('./zh-CN.classroom.json'), import('./zh-CN.photoSets.json'), import('./zh-CN.project.json')]),
 };
 
 export async function loadMessages(locale: Locale): Promise<Messages> {

@@ -10,6 +10,7 @@ import type { Augmentation, HeadConfig } from '../features/transfer/meta';
 import type { BaseId } from '../features/transfer/bases';
 import type { EmbeddingMapResult } from '../features/transfer/embeddingMap';
 import type { HeadCells, LayerCell, LayerMaps } from '../features/transfer/layerMapsMeta';
+import type { ProjectErrorCode, ProjectSummary } from '../features/transfer/projectMeta';
 import type { RunPosition } from '../features/playground/url';
 
 export type StepUnit = 'sample' | 'batch' | 'epoch';
@@ -188,7 +189,8 @@ export type TransferToWorker =
   /** the from-scratch contrast: a Tiny VGG on the same images, split and settings */
   | { type: 'transfer/trainScratch'; jobId: number; classes: ClassRef[]; head: HeadConfig }
   | { type: 'transfer/stop'; jobId: number }
-  | { type: 'transfer/predict'; requestId: number; file: Blob }
+  /** `classes`: the classes now, for the nearest-class-mean prediction used while no classifier is trained or imported */
+  | { type: 'transfer/predict'; requestId: number; file: Blob; classes?: ClassRef[] }
   /**
    * Reads the saved photos back (decoding them for this worker). `classIds`: the page's saved
    * classes (and one deleted but still undoable); photos of other classes are pruned. Null when
@@ -206,6 +208,10 @@ export type TransferToWorker =
   | { type: 'transfer/measureRawPredict'; batches: number }
   /** the embedding map of these classes' images (embedding those not embedded yet) */
   | { type: 'transfer/embeddingMap'; requestId: number; classes: ClassRef[] }
+  /** project files (worker/projectFile.ts): save the project as one zip; read a file (checked, kept in the worker); open the one read, replacing the project */
+  | { type: 'transfer/saveProject'; classes: ClassRef[]; head: HeadConfig; base: BaseId }
+  | { type: 'transfer/readProject'; requestId: number; file: Blob }
+  | { type: 'transfer/openProject'; requestId: number; current: { classes: ClassRef[]; head: HeadConfig; base: BaseId }; source: ModelSource }
   | ExplainRequest
   | AugmentPreviewRequest
   | LayerMapsRequest;
@@ -332,7 +338,8 @@ export type TransferFromWorker =
     }
   | { type: 'transfer/trainDone'; run: TrainRun; jobId: number; phase: 'done' | 'stopped'; evaluation: Evaluation; elapsedMs: number; timings: TrainTimings; fineTunedBlocks: number }
   | { type: 'transfer/rawPredictMeasured'; imagesPerSec: number; backend: string; /** the studio's embedImages on its loaded images (up to batches × 16) */ embedImagesPerSec: number }
-  | { type: 'transfer/prediction'; requestId: number; probabilities: Float32Array; labels: string[] }
+  /** `source`: the classifier trained here (or imported), or `instant`: the nearest class mean of the photos, before training */
+  | { type: 'transfer/prediction'; requestId: number; probabilities: Float32Array; labels: string[]; source: 'instant' | 'trained' }
   /** `otherBase`: the saved classifier was trained on this other base, so it was not used */
   | { type: 'transfer/projectRestored'; images: RestoredImage[]; legacy: LegacyProjectView | null; trainedLabels: string[] | null; otherBase: BaseId | null }
   | { type: 'transfer/modelExported'; files: { name: string; blob: Blob }[] }
@@ -342,6 +349,11 @@ export type TransferFromWorker =
   | { type: 'transfer/error'; code: TransferErrorCode; jobId?: number; requestId?: number; detail?: string }
   | { type: 'transfer/embeddingMapReady'; requestId: number; map: EmbeddingMapResult }
   | { type: 'transfer/embeddingMapFailed'; requestId: number; detail: string }
+  | { type: 'transfer/projectSaved'; name: string; blob: Blob; photos: number; skipped: number }
+  | { type: 'transfer/projectRead'; requestId: number; summary: ProjectSummary }
+  /** the project replaced the studio's (its photos saved under new ids); `undo`: the replaced project as a project file (null when it was empty) */
+  | { type: 'transfer/projectOpened'; requestId: number; classes: { id: string; name: string }[]; images: RestoredImage[]; head: HeadConfig; base: BaseId; trainedLabels: string[] | null; undo: Blob | null }
+  | { type: 'transfer/projectFailed'; requestId: number | null; code: ProjectErrorCode; detail?: string }
   | Explanation
   | ExplainFailure
   | AugmentPreviewReply

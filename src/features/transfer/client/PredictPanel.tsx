@@ -1,4 +1,7 @@
-/** Predict a new image: pick, drop or paste it, or use the webcam live; top-k probability bars. */
+/**
+ * Predict a new image: pick, drop or paste it, or use the webcam live; top-k probability bars. Before
+ * training the nearest class mean of the photos answers ("before training"), then the trained classifier.
+ */
 import type { DragEvent } from 'react';
 import { useI18n } from '../../../i18n/I18nProvider';
 import type { PredictionView } from './useTransfer';
@@ -24,12 +27,15 @@ export function PredictPanel({ prediction, enabled, onFile }: { prediction: Pred
         <input type="file" accept="image/*" data-testid="predict-input" disabled={!enabled} onChange={(event) => { const file = event.target.files?.[0]; if (file) onFile(file); event.target.value = ''; }} />
       </label>
       <WebcamPredict prediction={prediction} enabled={enabled} onFile={onFile} />
-      {!enabled && <p className="hint">{t('transfer.predict.trainFirst')}</p>}
+      {!enabled && <p className="hint">{t('transfer.predict.addPhotosFirst')}</p>}
       {prediction && (
         <div className="prediction-result">
           <img src={prediction.url} alt={t('transfer.predict.image')} width={112} height={112} />
           <div>
-            <p data-testid="prediction" data-request={prediction.requestId} data-ready={ranked.length > 0} data-probabilities={prediction.probabilities ? JSON.stringify(Array.from(prediction.probabilities)) : undefined}>{ranked.length ? `${ranked[0].name} (${(ranked[0].p * 100).toFixed(1)}%)` : t('transfer.predict.working')}</p>
+            <p data-testid="prediction" data-request={prediction.requestId} data-ready={ranked.length > 0} data-source={prediction.source} data-probabilities={prediction.probabilities ? JSON.stringify(Array.from(prediction.probabilities)) : undefined}>{ranked.length ? `${ranked[0].name} (${(ranked[0].p * 100).toFixed(1)}%)` : t('transfer.predict.working')}</p>
+            {prediction.source && (
+              <p className="hint" data-testid="prediction-source" data-source={prediction.source}>{t(prediction.source === 'instant' ? 'transfer.predict.instant' : 'transfer.predict.trained')}</p>
+            )}
             <ul className="bars">
               {ranked.map(({ p, name }, k) => (
                 <li key={k}>

@@ -1,20 +1,13 @@
-/** Head settings (with presets), Train / Stop, and progress with elapsed time and ETA. */
+/** Head settings (with presets) and fine-tuning: in the studio's second area; Train itself is TrainControl, in the main flow. */
 import { useI18n } from '../../../i18n/I18nProvider';
 import { HEAD_PRESETS, MOBILENET_BLOCKS, OPTIMIZERS, POOLINGS, type HeadConfig, type HeadPreset, type Pooling } from '../meta';
 import type { BaseSpec } from '../bases';
-import { isRunning, type TrainingView } from './useTransfer';
 
 interface Props {
   head: HeadConfig;
   /** the base in use: how many blocks it has to fine-tune (MobileNet v1 when absent) */
   base?: BaseSpec;
-  training: TrainingView | null;
-  canTrain: boolean;
-  /** why training cannot start (empty class, bad names), shown beside Train */
-  blockedReason?: string;
   onHead(head: HeadConfig): void;
-  onTrain(): void;
-  onStop(): void;
 }
 
 function NumberField(props: { label: string; value: number; min: number; max: number; step: number; onChange(value: number): void; testId: string }) {
@@ -30,25 +23,13 @@ function NumberField(props: { label: string; value: number; min: number; max: nu
   );
 }
 
-const seconds = (ms: number) => (ms / 1000).toFixed(1);
-
-/** Time left, from the pace of the current phase (a fine-tuning epoch costs far more than a head epoch). */
-function estimateRemainingMs(training: TrainingView): number | null {
-  const { phaseStart } = training;
-  if ((training.phase !== 'training' && training.phase !== 'fineTuning' && training.phase !== 'refitting') || training.epoch <= phaseStart.epoch) return null;
-  const perEpoch = (training.elapsedMs - phaseStart.elapsedMs) / (training.epoch - phaseStart.epoch);
-  return perEpoch * (training.epochs - training.epoch);
-}
-
-export function TrainPanel({ head, base, training, canTrain, blockedReason, onHead, onTrain, onStop }: Props) {
+export function TrainPanel({ head, base, onHead }: Props) {
   const { t } = useI18n();
-  const running = training !== null && isRunning(training.phase);
   const set = (patch: Partial<HeadConfig>) => onHead({ ...head, ...patch });
-  const eta = training ? estimateRemainingMs(training) : null;
   const blocks = base?.blocks ?? MOBILENET_BLOCKS;
   return (
-    <section className="train-panel" aria-label={t('transfer.train.title')}>
-      <h2>{t('transfer.train.title')}</h2>
+    <section className="train-panel" aria-label={t('transfer.train.settings')}>
+      <h2>{t('transfer.train.settings')}</h2>
       <div className="presets">
         {(Object.keys(HEAD_PRESETS) as HeadPreset[]).map((preset) => (
           <button key={preset} type="button" onClick={() => onHead({ ...HEAD_PRESETS[preset], seed: head.seed })}>{t(`transfer.preset.${preset}`)}</button>
@@ -91,37 +72,6 @@ export function TrainPanel({ head, base, training, canTrain, blockedReason, onHe
           )}
         </div>
       </fieldset>
-      <div className="train-actions">
-        <button type="button" className="primary" onClick={onTrain} disabled={running || !canTrain}>{t('transfer.train.train')}</button>
-        <button type="button" onClick={onStop} disabled={!running}>{t('transfer.train.stop')}</button>
-        <span className="train-status" data-testid="train-status" data-phase={training?.phase ?? 'idle'}>{t(`transfer.phase.${training?.phase ?? 'idle'}`)}</span>
-      </div>
-      {blockedReason && <p className="field-error" data-testid="train-blocked">{blockedReason}</p>}
-      {training?.phase === 'embedding' && (
-        <div className="train-progress">
-          <progress max={Math.max(1, training.toEmbed)} value={training.embedded} />
-          <span>{t('transfer.train.embedding', { done: training.embedded, total: training.toEmbed, rate: training.imagesPerSec.toFixed(1) })}</span>
-        </div>
-      )}
-      {training?.timings && (
-        <p className="hint" data-testid="train-timings" data-embedded={training.timings.embeddedImages} data-embed-ms={Math.round(training.timings.embedMs)} data-train-ms={Math.round(training.timings.trainMs)}>
-          {t('transfer.train.timings', {
-            images: training.timings.embeddedImages,
-            embed: seconds(training.timings.embedMs),
-            rate: (training.timings.embeddedImages / Math.max(1e-3, training.timings.embedMs / 1000)).toFixed(1),
-            train: seconds(training.timings.trainMs),
-          })}
-        </p>
-      )}
-      {training && training.phase !== 'embedding' && (
-        <div className="train-progress">
-          <progress max={Math.max(1, training.epochs)} value={training.epoch} />
-          <span>
-            {t('transfer.train.epochProgress', { epoch: training.epoch, epochs: training.epochs, elapsed: seconds(training.elapsedMs) })}
-            {eta !== null && ` · ${t('transfer.train.eta', { seconds: seconds(eta) })}`}
-          </span>
-        </div>
-      )}
     </section>
   );
 }

@@ -21,6 +21,10 @@ import { PredictPanel } from './PredictPanel';
 import { ScratchComparison } from './ScratchComparison';
 import { CurvesPanel } from './CurvesPanel';
 import { TrainPanel } from './TrainPanel';
+import { TrainControl } from './TrainControl';
+import { MoreArea, showPanel } from './MoreArea';
+import { PhotoSets } from './PhotoSets';
+import { ProjectFiles } from './ProjectFiles';
 import { isRunning, useTransfer } from './useTransfer';
 import './transfer.css';
 
@@ -51,7 +55,6 @@ export function TransferView() {
   const running = [training, state.scratch].some((run) => run !== null && isRunning(run.phase));
   return (
     <main className="transfer">
-      <ModelPanel model={state.model} base={state.base} trainedOnBase={state.classifier !== null && state.classifier.source !== 'imported'} busy={running} onBase={actions.chooseBase} onFiles={actions.loadModelFiles} onUrl={actions.loadModelUrl} />
       <div className="notices" aria-live="polite">
         {rejections.length > 0 && (
           <div className="notice notice-error" role="alert" data-testid="rejections">
@@ -91,38 +94,54 @@ export function TransferView() {
           </div>
         )}
       </div>
-      <section className="classes" aria-label={t('transfer.classes.title')}>
-        <h2>{t('transfer.classes.title')}</h2>
-        <StorageStatus photos={photoCount} unsaved={unsavedCount} refusal={state.refusal} settingsRefused={state.settingsRefused} onRetry={actions.retrySaves} />
-        <div className="class-grid">
-          {classes.map((view, k) => (
-            <ClassCard
-              key={view.id}
-              view={view}
-              adding={state.adding?.classId === view.id ? state.adding : null}
-              canDelete={classes.length > MIN_CLASSES}
-              duplicateName={names.indexOf(names[k]) !== k}
-              onRename={actions.renameClass}
-              onDelete={actions.deleteClass}
-              onFiles={actions.addFiles}
-              onRemoveImage={actions.removeImage}
-            />
-          ))}
+      <div className="main-flow" data-testid="main-flow" role="region" aria-label={t('transfer.mainFlow')}>
+        <div className="flow-column flow-classes">
+          <section className="classes" aria-label={t('transfer.classes.title')}>
+            <h2>{t('transfer.classes.title')}</h2>
+            <StorageStatus photos={photoCount} unsaved={unsavedCount} refusal={state.refusal} settingsRefused={state.settingsRefused} onRetry={actions.retrySaves} />
+            <div className="class-grid">
+              {classes.map((view, k) => (
+                <ClassCard
+                  key={view.id}
+                  view={view}
+                  adding={state.adding?.classId === view.id ? state.adding : null}
+                  canDelete={classes.length > MIN_CLASSES}
+                  duplicateName={names.indexOf(names[k]) !== k}
+                  onRename={actions.renameClass}
+                  onDelete={actions.deleteClass}
+                  onFiles={actions.addFiles}
+                  onRemoveImage={actions.removeImage}
+                />
+              ))}
+            </div>
+            <button type="button" onClick={actions.addClass} disabled={classes.length >= MAX_CLASSES} data-testid="add-class">{t('transfer.classes.add')}</button>
+            <PhotoSets actions={actions} />
+          </section>
         </div>
-        <button type="button" onClick={actions.addClass} disabled={classes.length >= MAX_CLASSES} data-testid="add-class">{t('transfer.classes.add')}</button>
-      </section>
-      <TrainPanel head={state.head} base={BASES[state.base]} training={training} canTrain={canTrain && !running} blockedReason={blockedReason} onHead={actions.setHead} onTrain={actions.train} onStop={actions.stop} />
-      <AugmentationPanel head={state.head} classes={classes} onHead={actions.setHead} />
-      <ShowCode head={state.head} classNames={codeNames} imagesPerClass={codeCounts} base={BASES[state.base]} />
-      <CurvesPanel transfer={training} scratch={state.scratch} previous={state.previous} plannedEpochs={state.head.epochs + (state.head.fineTuneBlocks > 0 ? state.head.fineTuneEpochs : 0)} />
-      {evaluation && <EvaluationPanel evaluation={evaluation.evaluation} classNames={evaluation.classNames} classes={classes} />}
-      <EmbeddingMap classes={classes} modelStatus={state.model.status} training={training} classifierSource={state.classifier?.source} />
-      <ScratchComparison transfer={training} scratch={state.scratch} canTrain={canTrainScratch} running={running} onTrain={actions.trainScratch} onStop={actions.stop} />
-      <PredictPanel prediction={state.prediction} enabled={state.classifier !== null} onFile={actions.predict} />
-      <ExplainPanel prediction={state.prediction} canExplain={state.classifier !== null} imported={state.classifier?.source === 'imported'} scratchReady={state.scratch?.phase === 'done'} />
-      <LayerExplorer classes={classes} prediction={state.prediction} modelStatus={state.model.status} />
-      <ExportPanel canExport={state.classifier !== null && state.classifier.source !== 'imported' && state.model.status === 'ready'} exported={state.exported} classifier={state.classifier} onExport={actions.exportModel} onImport={actions.importModel}
+        <div className="flow-column flow-train">
+          <ModelPanel model={state.model} base={state.base} trainedOnBase={state.classifier !== null && state.classifier.source !== 'imported'} busy={running} onBase={actions.chooseBase} onFiles={actions.loadModelFiles} onUrl={actions.loadModelUrl} />
+          <TrainControl training={training} canTrain={canTrain && !running} blockedReason={blockedReason} onTrain={actions.train} onStop={actions.stop} onShowCurves={() => showPanel('curves')} />
+          <ProjectFiles studio={state} />
+        </div>
+        <div className="flow-column flow-predict">
+          <PredictPanel prediction={state.prediction} enabled={state.canPredict} onFile={actions.predict} />
+        </div>
+      </div>
+      <MoreArea panels={[
+        { key: 'settings', label: t('transfer.train.settings'), node: <TrainPanel head={state.head} base={BASES[state.base]} onHead={actions.setHead} /> },
+        { key: 'augmentation', label: t('transfer.augment.title'), node: <AugmentationPanel head={state.head} classes={classes} onHead={actions.setHead} /> },
+        { key: 'curves', label: t('transfer.more.curves'), node: <CurvesPanel transfer={training} scratch={state.scratch} previous={state.previous} plannedEpochs={state.head.epochs + (state.head.fineTuneBlocks > 0 ? state.head.fineTuneEpochs : 0)} /> },
+        { key: 'evaluation', label: t('transfer.evaluate.title'), node: evaluation ? <EvaluationPanel evaluation={evaluation.evaluation} classNames={evaluation.classNames} classes={classes} /> : <section aria-label={t('transfer.evaluate.title')}><h2>{t('transfer.evaluate.title')}</h2><p className="hint">{t('transfer.evaluate.none')}</p></section> },
+        { key: 'map', label: t('explain.map.title'), node: <EmbeddingMap classes={classes} modelStatus={state.model.status} training={training} classifierSource={state.classifier?.source} /> },
+        { key: 'scratch', label: t('transfer.scratch.title'), node: <ScratchComparison transfer={training} scratch={state.scratch} canTrain={canTrainScratch} running={running} onTrain={actions.trainScratch} onStop={actions.stop} /> },
+        { key: 'explain', label: t('explain.gradcam.title'), node: <ExplainPanel prediction={state.prediction} canExplain={state.classifier !== null} imported={state.classifier?.source === 'imported'} scratchReady={state.scratch?.phase === 'done'} /> },
+        { key: 'layers', label: t('explain.layers.title'), node: <LayerExplorer classes={classes} prediction={state.prediction} modelStatus={state.model.status} /> },
+        { key: 'code', label: t('transfer.code.title'), node: <ShowCode head={state.head} classNames={codeNames} imagesPerClass={codeCounts} base={BASES[state.base]} /> },
+        { key: 'export', label: t('transfer.export.title'), node: (
+          <ExportPanel canExport={state.classifier !== null && state.classifier.source !== 'imported' && state.model.status === 'ready'} exported={state.exported} classifier={state.classifier} onExport={actions.exportModel} onImport={actions.importModel}
         canExportDataset={classes.some((c) => c.images.length > 0)} dataset={state.dataset} onExportDataset={actions.exportDataset} />
+        ) },
+      ]} />
     </main>
   );
 }

@@ -30,7 +30,7 @@ export function WebcamPredict({ prediction, enabled, onFile }: Props) {
     onFileRef.current = onFile;
   }, [prediction, onFile]);
 
-  // No classifier any more: the camera goes off.
+  // Nothing to predict with any more (no classifier, and fewer than two classes with photos): the camera goes off.
   useEffect(() => {
     if (!enabled && status !== 'off') stop();
   }, [enabled, status, stop]);

@@ -9,6 +9,8 @@ import { augmentsFineTuning, DEFAULT_HEAD, isIdentityAugmentation, MAX_CLASSES, 
 import { baseSpec, DEFAULT_BASE, type BaseId } from '../bases';
 import { resolveBaseUrl } from './defaultModelUrl';
 import { readSettings, withRestoredImages, writeSettings } from './projectSettings';
+import { classRefs, usePrediction } from './usePrediction';
+import { applyPlan, planClasses } from './photoSetClasses';
 
 export interface ImageView {
   id: string;
@@ -81,15 +83,7 @@ function advance(current: TrainingView | null, message: ProgressMessage): Traini
 
 const startView = (jobId: number, epochs: number): TrainingView => ({ jobId, phase: 'embedding', epoch: 0, epochs, history: [], embedded: 0, toEmbed: 0, imagesPerSec: 0, elapsedMs: 0, phaseStart: { epoch: 0, elapsedMs: 0 }, fineTuneFrom: null });
 
-export interface PredictionView {
-  requestId: number;
-  url: string;
-  probabilities: Float32Array | null;
-  /** the image predicted (Grad-CAM sends it again) */
-  file?: Blob;
-  /** class names at the time of the prediction */
-  classNames: string[];
-}
+export type { PredictionView } from './usePrediction';
 
 /** The dataset zip export: in progress, downloaded (with its object URL), or refused. */
 export type DatasetView =
@@ -163,7 +157,6 @@ export function useTransfer(defaultClassName: (n: number) => string) {
   const runsRef = useRef({ transfer: null as TrainingView | null, scratch: null as TrainingView | null });
   runsRef.current = { transfer: training, scratch };
   const [evaluation, setEvaluation] = useState<{ evaluation: Evaluation; classNames: string[] } | null>(null);
-  const [prediction, setPrediction] = useState<PredictionView | null>(null);
   const [error, setError] = useState<TransferErrorCode | null>(null);
   /** the last error's detail (e.g. the missing weight files' names), for messages that show it */
   const [errorDetail, setErrorDetail] = useState<string | undefined>(undefined);
@@ -177,7 +170,6 @@ export function useTransfer(defaultClassName: (n: number) => string) {
   const [dataset, setDataset] = useState<DatasetView | null>(null);
   const datasetUrl = useRef<string | null>(null);
   const jobId = useRef(0);
-  const requestId = useRef(0);
   const classesRef = useRef(classes);
   classesRef.current = classes;
   const headRef = useRef(head);
@@ -217,14 +209,25 @@ export function useTransfer(defaultClassName: (n: number) => string) {
           setClassifier({ labels: classesRef.current.map((c) => c.name), source: 'trained' });
           setEvaluation({ evaluation: message.evaluation, classNames: classesRef.current.map((c) => c.name) });
         });
-      case 'transfer/prediction':
-        return setPrediction((current) => (current && current.requestId === message.requestId ? { ...current, probabilities: message.probabilities, classNames: message.labels } : current));
       case 'transfer/projectRestored':
         setClasses((all) => withRestoredImages(all, message.images, message.legacy, restoredView, defaultNameRef.current));
         if (message.legacy) setHead(normalizeHead(message.legacy.head));
         if (message.trainedLabels) setClassifier({ labels: message.trainedLabels, source: 'restored' });
         setOtherBase(message.otherBase);
         return setRestored(true);
+      case 'transfer/projectOpened': // a project file replaced the project (useProjectFiles.ts saved its class list and removes the old photos)
+        baseRef.current = message.base;
+        modelSource.current = { kind: 'auto', defaultUrl: resolveBaseUrl(baseSpec(message.base)) };
+        importedFiles.current = null;
+        setClasses(message.classes.map((c) => ({ ...c, images: message.images.filter((image) => image.classId === c.id).map(restoredView) })));
+        setHead(message.head);
+        setBase(message.base);
+        setClassifier(message.trainedLabels && { labels: message.trainedLabels, source: 'trained' }); // the project's own, as if trained here
+        [setTraining, setScratch].forEach((set) => set(null));
+        setPrevious({ transfer: null, scratch: null });
+        setEvaluation(null);
+        setOtherBase(null);
+        return setDeleted(null);
       case 'transfer/storageRefused':
         console.warn(`storage refused (${message.code}): ${message.detail}`);
         if (message.what === 'images') setClasses((all) => markSaved(all, message.imageIds, false));
@@ -313,6 +316,12 @@ export function useTransfer(defaultClassName: (n: number) => string) {
     setAdding({ classId, done: 0, total: files.length });
     worker.sendTransfer({ type: 'transfer/addImages', classId, files });
   }, [worker]);
+  /** A photo set's classes, merged by name or created (photoSetClasses.ts): their ids, null where there was no room. */
+  const ensureClasses = useCallback((names: string[]) => {
+    const plan = planClasses(classesRef.current, names, defaultNameRef.current);
+    setClasses((all) => applyPlan(all, plan));
+    return plan.ids;
+  }, []);
   const removeImage = useCallback((classId: string, imageId: string) => {
     setClasses((all) => all.map((c) => (c.id === classId ? { ...c, images: c.images.filter((image) => image.id !== imageId) } : c)));
     worker.sendTransfer({ type: 'transfer/removeImages', imageIds: [imageId] });
@@ -328,7 +337,7 @@ export function useTransfer(defaultClassName: (n: number) => string) {
     setEvaluation(null);
     keepPrevious('transfer');
     setTraining({ ...startView(jobId.current, head.epochs), augmented: augmentsFineTuning(head) && head.fineTuneEpochs > 0 });
-    const refs = classesRef.current.map((c) => ({ id: c.id, name: c.name, imageIds: c.images.map((image) => image.id) }));
+    const refs = classRefs(classesRef.current);
     worker.sendTransfer({ type: 'transfer/train', jobId: jobId.current, classes: refs, head });
   }, [worker, head, keepPrevious]);
   const trainScratch = useCallback(() => {
@@ -336,18 +345,12 @@ export function useTransfer(defaultClassName: (n: number) => string) {
     setError(null);
     keepPrevious('scratch');
     setScratch({ ...startView(jobId.current, head.epochs), phase: 'training', augmented: head.augmentScratch && !isIdentityAugmentation(head.augmentation) });
-    const refs = classesRef.current.map((c) => ({ id: c.id, name: c.name, imageIds: c.images.map((image) => image.id) }));
+    const refs = classRefs(classesRef.current);
     worker.sendTransfer({ type: 'transfer/trainScratch', jobId: jobId.current, classes: refs, head });
   }, [worker, head, keepPrevious]);
   const stop = useCallback(() => worker.sendTransfer({ type: 'transfer/stop', jobId: jobId.current }), [worker]);
-  const predict = useCallback((file: File) => {
-    requestId.current++;
-    setPrediction((current) => {
-      if (current) URL.revokeObjectURL(current.url);
-      return { requestId: requestId.current, url: URL.createObjectURL(file), file, probabilities: null, classNames: classesRef.current.map((c) => c.name) };
-    });
-    worker.sendTransfer({ type: 'transfer/predict', requestId: requestId.current, file });
-  }, [worker]);
+  // Before training too: the nearest class mean of the photos (usePrediction.ts).
+  const { prediction, predict, canPredict } = usePrediction(classes, classifier !== null, model.status === 'ready');
   const exportModel = useCallback(() => worker.sendTransfer({ type: 'transfer/exportModel', labels: classesRef.current.map((c) => c.name) }), [worker]);
   const importModel = useCallback((files: File[]) => {
     if (files.length === 0) return;
@@ -356,7 +359,7 @@ export function useTransfer(defaultClassName: (n: number) => string) {
   }, [worker]);
   const exportDataset = useCallback(() => {
     setDataset({ status: 'working' });
-    const refs = classesRef.current.map((c) => ({ id: c.id, name: c.name, imageIds: c.images.map((image) => image.id) }));
+    const refs = classRefs(classesRef.current);
     worker.sendTransfer({ type: 'transfer/exportDataset', classes: refs, head });
   }, [worker, head]);
   const loadModel = useCallback((source: ModelSource) => {
@@ -387,10 +390,10 @@ export function useTransfer(defaultClassName: (n: number) => string) {
   const loadModelUrl = useCallback((url: string) => loadModel({ kind: 'url', url }), [loadModel]);
 
   const actions = useMemo(
-    () => ({ addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, trainScratch, stop, predict, setHead, loadModelFiles, loadModelUrl, exportModel, importModel, exportDataset, retrySaves, chooseBase, dismissRejections: () => setRejections([]), dismissError: () => setError(null), dismissNotice: () => setNotice(null) }),
-    [addClass, renameClass, deleteClass, undoDelete, addFiles, removeImage, train, trainScratch, stop, predict, loadModelFiles, loadModelUrl, exportModel, importModel, exportDataset, retrySaves, chooseBase],
+    () => ({ addClass, renameClass, deleteClass, undoDelete, addFiles, ensureClasses, removeImage, train, trainScratch, stop, predict, setHead, loadModelFiles, loadModelUrl, exportModel, importModel, exportDataset, retrySaves, chooseBase, dismissRejections: () => setRejections([]), dismissError: () => setError(null), dismissNotice: () => setNotice(null) }),
+    [addClass, renameClass, deleteClass, undoDelete, addFiles, ensureClasses, removeImage, train, trainScratch, stop, predict, loadModelFiles, loadModelUrl, exportModel, importModel, exportDataset, retrySaves, chooseBase],
   );
-  return { state: { model, classes, rejections, adding, head, training, scratch, previous, evaluation, prediction, error, errorDetail, notice, deleted, classifier, exported, restored, dataset, refusal, settingsRefused, base, otherBase }, actions };
+  return { state: { model, classes, rejections, adding, head, training, scratch, previous, evaluation, prediction, canPredict, error, errorDetail, notice, deleted, classifier, exported, restored, dataset, refusal, settingsRefused, base, otherBase }, actions };
 }
 
 export type TransferController = ReturnType<typeof useTransfer>;

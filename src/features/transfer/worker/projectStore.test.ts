@@ -225,6 +225,13 @@ describe("Train's save", () => {
     expect((await committedIds()).sort()).toEqual(['a', 'b']);
     expect((await project.loadTrained())!.labels).toEqual(['A']);
   });
+
+  it('a project opened without a classifier forgets the saved one (clearTrained): after a reload nothing is restored', async () => {
+    await project.saveTrained({ save: async () => undefined }, record(['a', 'b']));
+    await project.clearTrained();
+    await reload();
+    expect(await project.loadTrained()).toBeUndefined();
+  });
 });
 
 describe('a project saved by an earlier version', () => {

@@ -179,6 +179,11 @@ export async function saveTrained(head: { save(url: string): Promise<unknown> },
   await transact(META, 'readwrite', (meta) => void meta.put(record, TRAINED_KEY));
 }
 
+/** Forgets what the saved head was trained on (a project opened without a classifier): its weights are then never used. */
+export async function clearTrained(): Promise<void> {
+  await transact(META, 'readwrite', (meta) => void meta.delete(TRAINED_KEY));
+}
+
 export async function loadTrained(): Promise<TrainedRecord | undefined> {
   return transact(META, 'readonly', (meta) => meta.get(TRAINED_KEY) as IDBRequest<TrainedRecord | undefined>);
 }

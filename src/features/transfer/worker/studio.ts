@@ -5,11 +5,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ClassRef, TransferToWorker } from '../../../worker/protocol';
 import { baseSpec, LEGACY_BASE, type BaseId } from '../bases';
-import type { HeadConfig } from '../meta';
+import { refits, type HeadConfig } from '../meta';
 import { combine, exportClassifier, importClassifier, ImportInvalid, metadataFor } from './classifierFile';
 import { buildDatasetZip, DATASET_ZIP_NAME, DatasetRefused, loadDataset } from './datasetZip';
 import { decodeImage, ImageRejected } from './decode';
-import { embedImages, preprocess } from './embed';
+import { embedImages } from './embed';
 import { explain } from './explain';
 import { augmentPreview } from './augmentPreview';
 import { buildTail, cutLayerFor, fineTune, predictImages } from './finetune';
@@ -25,10 +25,11 @@ import { predictTinyVgg, trainTinyVgg } from './vgg';
 import { isHeadOnly, type Trained } from './studioView';
 import { EmbeddingMapper } from './embeddingMapJob';
 import { LayerExplorer } from './layerMaps';
-import { EAGER_BATCH, StudioBase } from './studioBase';
+import { EAGER_BATCH } from './studioBase';
+import { ProjectStudio } from './projectStudio';
 
 
-export class TransferStudio extends StudioBase {
+export class TransferStudio extends ProjectStudio {
   /** saves photos as they are added, and reads them back (projectStore.ts's contract) */
   private readonly persistence = new Persistence(this.post);
   /** the browser refused to save the trained classifier (tried again with the photos) */
@@ -51,7 +52,7 @@ export class TransferStudio extends StudioBase {
         if (this.job?.id === message.jobId) this.job.stop = true;
         return;
       case 'transfer/predict':
-        return this.predict(message.requestId, message.file);
+        return this.predict(message.requestId, message.file, message.classes);
       case 'transfer/restoreProject':
         return this.restoreProject(message.classIds, message.base);
       case 'transfer/retrySaves':
@@ -64,6 +65,8 @@ export class TransferStudio extends StudioBase {
         return this.importModel(message.files);
       case 'transfer/exportDataset':
         return this.exportDataset(message.classes, message.head);
+      case 'transfer/saveProject': case 'transfer/readProject': case 'transfer/openProject':
+        return this.handleProject(message);
       case 'transfer/embeddingMap':
         this.mapper ??= new EmbeddingMapper(this.view(), (base, imageIds) => this.cacheEmbeddings(base, imageIds));
         return this.mapper.request(message.requestId, message.classes);
@@ -202,8 +205,8 @@ export class TransferStudio extends StudioBase {
       // after the head; on a base not fine-tuned here (BaseSpec.fineTunes: none so far) the head trains alone.
       const blocks = Math.min(head.fineTuneBlocks, base.spec.blocks);
       const fineTuning = blocks > 0 && head.fineTuneEpochs > 0 && base.spec.fineTunes;
-      // The refit (HeadConfig.refit): the head again, from the same first weights, on every photo.
-      const refitting = head.refit && !fineTuning && split.validation.length > 0;
+      // The refit (refits in meta.ts, as the generated code): the head again, from the same first weights, on every photo.
+      const refitting = refits(head) && split.validation.length > 0;
       // The curves' epochs (the refit reports its own epochs, 1 … head.epochs, as the 'refitting' phase).
       const epochs = head.epochs + (fineTuning ? head.fineTuneEpochs : 0);
       const model = (fresh = buildHead(head, classes.length, base.spec.embeddingShape));
@@ -271,25 +274,6 @@ export class TransferStudio extends StudioBase {
     }
   }
 
-  private async predict(requestId: number, file: Blob): Promise<void> {
-    const base = this.base ?? (await this.loading);
-    const classifier = this.imported ?? this.trained;
-    if (!classifier || (!this.imported && !base)) return this.post({ type: 'transfer/error', code: 'noModel', requestId });
-    try {
-      const { rgb } = await decodeImage(file);
-      let probabilities: Float32Array;
-      if (this.imported) {
-        const model = this.imported.model;
-        probabilities = tf.tidy(() => (model.predict(preprocess([rgb])) as tf.Tensor).dataSync() as Float32Array).slice();
-      } else {
-        probabilities = await this.classify(this.trained!, base!, rgb);
-      }
-      this.post({ type: 'transfer/prediction', requestId, probabilities, labels: classifier.labels });
-    } catch (error) {
-      this.post({ type: 'transfer/error', code: 'predictFailed', requestId, detail: error instanceof ImageRejected ? error.code : String(error) });
-    }
-  }
-
   /** Saves the trained classifier; a refusal (storage full) is said, and it still works in this session. */
   private async saveTrained(): Promise<void> {
     const { tail, labels, cut, config, base } = this.trained!;
@@ -306,6 +290,7 @@ export class TransferStudio extends StudioBase {
   /** Reads the saved project back: the photos (decoded again) and the trained head, if it sits on `base`. */
   private async restoreProject(classIds: string[] | null, base: BaseId): Promise<void> {
     const { images, legacy } = await this.persistence.restore(classIds, this.images);
+    void this.embedEagerly(images.map((image) => image.id)); // for instant predictions (with a base loaded; else loadModel does it)
     const saved = await project.loadTrained().catch(() => undefined);
     const savedBase = saved?.base ?? LEGACY_BASE;
     let trainedLabels: string[] | null = null;

@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { ClassRef, FromWorker, TrainPhase, TrainRun, TransferToWorker } from '../../../worker/protocol';
-import { embedImages } from './embed';
+import { decodeImage, ImageRejected } from './decode';
+import { embedImages, preprocess } from './embed';
 import type { EmbeddingMapper } from './embeddingMapJob';
 import { lowerModel, predictImages } from './finetune';
 import { buildHead, disposeModel, fitHead, predictProbabilities, type FitCallbacks } from './head';
@@ -13,6 +14,7 @@ import type { LayerExplorer } from './layerMaps';
 import type { BaseModel } from './model';
 import type { Example } from './split';
 import type { HeadConfig } from '../meta';
+import { InstantFeatures } from './instant';
 import { isHeadOnly, type StudioView, type Trained } from './studioView';
 
 export interface StoredImage {
@@ -47,6 +49,8 @@ export abstract class StudioBase {
   protected layerExplorer: LayerExplorer | null = null;
   /** eager embedding in progress (Train waits for it rather than embedding the same images twice) */
   protected eager: Promise<void> = Promise.resolve();
+  /** the cached embeddings' pooled features, for instant predictions (instant.ts) */
+  private readonly instant = new InstantFeatures();
 
   /**
    * Read access for features that only look (Grad-CAM, layer maps, the embedding map): they get
@@ -127,6 +131,44 @@ export abstract class StudioBase {
   protected disposeTrained(): void {
     if (this.trained) disposeModel(this.trained.tail);
     this.trained = null;
+  }
+
+  /**
+   * Classifies a photo with the classifier imported or trained here (`source: 'trained'`; its labels,
+   * even when the classes changed since), or else, before any training, by the nearest class mean
+   * of `classes`' embedded photos (`source: 'instant'`; instant.ts), once two classes have one.
+   */
+  protected async predict(requestId: number, file: Blob, classes: ClassRef[] = []): Promise<void> {
+    const base = this.base ?? (await this.loading);
+    // (an imported classifier holds its own base; the others need the base loaded)
+    if (!this.imported && !base) return this.post({ type: 'transfer/error', code: 'noModel', requestId });
+    try {
+      const { rgb } = await decodeImage(file);
+      if (this.imported) {
+        const model = this.imported.model;
+        const probabilities = tf.tidy(() => (model.predict(preprocess([rgb])) as tf.Tensor).dataSync() as Float32Array).slice();
+        return this.post({ type: 'transfer/prediction', requestId, probabilities, labels: this.imported.labels, source: 'trained' });
+      }
+      if (this.trained) return this.post({ type: 'transfer/prediction', requestId, probabilities: await this.classify(this.trained, base!, rgb), labels: this.trained.labels, source: 'trained' });
+      const probabilities = await this.instantProbabilities(base!, rgb, classes);
+      if (!probabilities) return this.post({ type: 'transfer/error', code: 'noModel', requestId });
+      this.post({ type: 'transfer/prediction', requestId, probabilities, labels: classes.map((c) => c.name), source: 'instant' });
+    } catch (error) {
+      this.post({ type: 'transfer/error', code: 'predictFailed', requestId, detail: error instanceof ImageRejected ? error.code : String(error) });
+    }
+  }
+
+  /**
+   * The nearest-class-mean probabilities of a photo among `classes` (their photos embedded first,
+   * unless a training run is embedding them); null while fewer than two classes have an embedded photo.
+   */
+  private async instantProbabilities(base: BaseModel, rgb: Uint8Array, classes: ClassRef[]): Promise<Float32Array | null> {
+    await this.eager;
+    if (!this.job) await this.cacheEmbeddings(base, classes.flatMap((c) => c.imageIds));
+    const [query] = await embedImages(base.truncated, [rgb]);
+    // (an embedding of another length is of a base replaced meanwhile)
+    const embedded = classes.map((c) => c.imageIds.map((id) => this.images.get(id)?.embedding).filter((e): e is Float32Array => e?.length === query.length));
+    return this.instant.probabilities(query, embedded, base.spec.embeddingShape[2]);
   }
 
   /** Class probabilities of one image with the trained classifier. */
