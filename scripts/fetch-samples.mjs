@@ -18,6 +18,8 @@ import { fileURLToPath } from 'node:url';
 import { buildSampleIndex, SAMPLE_INDEX_FILE } from './sampleSets.mjs';
 
 const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** Licence texts kept in the repo (licences/), by SPDX id. */
+const LICENCE_TEXTS = { 'Apache-2.0': path.join(REPO_ROOT, 'licences', 'Apache-2.0.txt') };
 
 function parseArgs(argv) {
   const opts = {
@@ -44,6 +46,13 @@ export function fetchSamples(from, out) {
     for (const file of files) {
       mkdirSync(path.dirname(path.join(out, set.id, file)), { recursive: true });
       copyFileSync(path.join(from, set.id, file), path.join(out, set.id, file));
+      copied++;
+    }
+    // A set whose folder holds no licence text gets its licence's (e.g. Apache-2.0 asks for a copy
+    // with every redistribution; sign-language-digits states it in PROVENANCE.md only).
+    const licenceText = LICENCE_TEXTS[set.licence];
+    if (licenceText && !set.documents.some((file) => /^licen[cs]e|^copying/i.test(path.basename(file)))) {
+      copyFileSync(licenceText, path.join(out, set.id, `LICENSE-${set.licence}.txt`));
       copied++;
     }
   }

@@ -121,9 +121,11 @@ describe('npm run fetch-samples, and a public/samples copy', () => {
       const out = path.join(root, 'public', 'samples');
       const { sets, copied } = fetchSamples(sharedDir!, out);
       expect(sets).toEqual(['sign-language-digits', 'grocery-store']);
-      expect(copied).toBe(1000 + 2 + 3);
+      expect(copied).toBe(1000 + 2 + 3 + 1); // + the Apache-2.0 text for sign-language-digits, which has none in its folder
       expect(existsSync(path.join(out, 'grocery-store', 'LICENSE-GroceryStoreDataset-MIT.txt'))).toBe(true);
       expect(existsSync(path.join(out, 'sign-language-digits', 'PROVENANCE.md'))).toBe(true);
+      expect(readFileSync(path.join(out, 'sign-language-digits', 'LICENSE-Apache-2.0.txt'), 'utf8')).toMatch(/Apache License\s+Version 2\.0/);
+      expect(existsSync(path.join(out, 'grocery-store', 'LICENSE-MIT.txt'))).toBe(false);
       writeFileSync(path.join(out, 'index.json'), '{"version":1,"sets":[],"from":"public"}');
       mkdirSync(path.join(root, 'src'));
       const server = await createServer({ configFile: false, root, logLevel: 'silent', plugins: [sharedDatasets({ dir: sharedDir! })], optimizeDeps: { noDiscovery: true, include: [] }, server: { host: '127.0.0.1', port: 0, strictPort: true, watch: null, hmr: false } });
