@@ -7,6 +7,8 @@ import type { EpochLogs, Evaluation } from '../../../worker/protocol';
 import { EMBEDDING_SHAPE, REGION_POOL, REGION_SCALE, type HeadConfig } from '../meta';
 import { mulberry32, shuffleInPlace } from '../../../engine/random';
 import { stackEmbeddings } from './embed';
+import { pooledRows } from './pooled';
+import { SoftmaxDenseStep, softmaxDenseLayer, withOnes } from './softmaxStep';
 
 /** The head for embeddings of this shape ([7, 7, channels]: the base's cut layer; MobileNet v1 0.25's by default). */
 export function buildHead(head: HeadConfig, numClasses: number, embeddingShape: readonly number[] = EMBEDDING_SHAPE): tf.Sequential {
@@ -37,8 +39,13 @@ export interface LabelledEmbeddings {
   labels: number[];
 }
 
+/** Labels as one-hot rows [count, numClasses] (made on the host: one upload, no backend ops). */
 function oneHot(labels: number[], numClasses: number): tf.Tensor2D {
-  return tf.tidy(() => tf.oneHot(tf.tensor1d(labels, 'int32'), numClasses).toFloat() as tf.Tensor2D);
+  const values = new Float32Array(labels.length * numClasses);
+  labels.forEach((label, n) => {
+    if (label >= 0 && label < numClasses) values[n * numClasses + label] = 1;
+  });
+  return tf.tensor2d(values, [labels.length, numClasses]);
 }
 
 export interface FitCallbacks {
@@ -99,34 +106,45 @@ function batchOf(set: HostSet, indices: number[]): [tf.Tensor, tf.Tensor2D] {
   return [tf.tensor(values, [indices.length, ...set.shape]), oneHot(indices.map((n) => set.labels[n]), set.numClasses)];
 }
 
+/** One optimizer step on a batch (inputs, one-hot labels); returns [the batch's summed loss, its correct predictions]. Runs inside tf.tidy. */
+type Step = (xs: tf.Tensor, ys: tf.Tensor2D) => tf.Tensor;
+
+/**
+ * What `trainOnBatch` does for a batch (the forward pass in training mode, categorical
+ * cross-entropy, one optimizer step), by autodiff; the loss and accuracy stay on the backend.
+ */
+function autodiffStep(model: tf.LayersModel): Step {
+  const optimizer = model.optimizer;
+  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  return (xs, ys) => {
+    let correct: tf.Scalar | undefined;
+    const loss = optimizer.minimize(() => {
+      const predicted = model.apply(xs, { training: true }) as tf.Tensor;
+      correct = tf.keep(tf.metrics.categoricalAccuracy(ys, predicted).sum() as tf.Scalar);
+      return tf.metrics.categoricalCrossentropy(ys, predicted).mean() as tf.Scalar;
+    }, true, variables) as tf.Scalar;
+    const sums = tf.stack([loss.mul(xs.shape[0]), correct as tf.Scalar]);
+    correct?.dispose(); // kept out of minimize's scope, so no tidy releases it
+    return sums;
+  };
+}
+
 /**
  * One pass over the training set in a seeded random order; returns the mean loss and accuracy
- * (Diverged on a NaN/∞ loss). Each step is what `trainOnBatch` does (the forward pass in training
- * mode, categorical cross-entropy, one optimizer step), but its loss and accuracy stay on the
- * backend, summed, and are read once per epoch: a read per batch (trainOnBatch's) waits for the
- * backend every step, which cost more than the small head's maths.
+ * (Diverged on a NaN/∞ loss). Each batch's loss and accuracy stay on the backend, summed, and are
+ * read once per epoch: a read per batch (trainOnBatch's) waits for the backend every step, which
+ * cost more than the small head's maths.
  */
-async function trainEpoch(model: tf.LayersModel, set: HostSet, batchSize: number, rng: () => number, transform?: BatchTransform): Promise<[number, number]> {
+async function trainEpoch(step: Step, set: HostSet, batchSize: number, rng: () => number, transform?: BatchTransform): Promise<[number, number]> {
   const count = set.labels.length;
   const order = Array.from({ length: count }, (_, n) => n);
   shuffleInPlace(order, rng);
-  const optimizer = model.optimizer;
-  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   let sums = tf.zeros([2]);
   for (let start = 0; start < count; start += batchSize) {
     const indices = order.slice(start, start + batchSize);
     const next = tf.tidy(() => {
       const [batch, yb] = batchOf(set, indices);
-      const xb = transform ? transform(batch) : batch;
-      let correct: tf.Scalar | undefined;
-      const loss = optimizer.minimize(() => {
-        const predicted = model.apply(xb, { training: true }) as tf.Tensor;
-        correct = tf.keep(tf.metrics.categoricalAccuracy(yb, predicted).sum() as tf.Scalar);
-        return tf.metrics.categoricalCrossentropy(yb, predicted).mean() as tf.Scalar;
-      }, true, variables) as tf.Scalar;
-      const added = sums.add(tf.stack([loss.mul(indices.length), correct as tf.Scalar]));
-      correct?.dispose(); // kept out of minimize's scope, so no tidy releases it
-      return added;
+      return sums.add(step(transform ? transform(batch) : batch, yb));
     });
     sums.dispose();
     sums = next;
@@ -140,7 +158,8 @@ async function trainEpoch(model: tf.LayersModel, set: HostSet, batchSize: number
 /** Loss and accuracy of the model (inference mode) on a set. */
 async function measure(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor): Promise<[number, number]> {
   const [loss, acc] = tf.tidy(() => {
-    const predicted = model.predict(xs) as tf.Tensor;
+    // One batch: predict's default batches of 32 would slice xs on the backend (slow on wasm).
+    const predicted = model.predict(xs, { batchSize: Math.max(1, xs.shape[0]) }) as tf.Tensor;
     return [tf.metrics.categoricalCrossentropy(ys, predicted).mean(), tf.metrics.categoricalAccuracy(ys, predicted).mean()];
   });
   const values = await Promise.all([loss.data(), acc.data()]);
@@ -148,11 +167,6 @@ async function measure(model: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor): Pro
   return [values[0][0], values[1][0]];
 }
 
-/**
- * What the optimizer actually trains. The head's first layers (pooling, flatten) are a fixed
- * operation on a frozen base's output: they run once for all images, and a model of the remaining
- * layers, sharing their weights, trains on the pooled [n, k] values: the same maths, far less work per step.
- */
 /** Layers without weights that a head starts with: pooling and scaling, the same for every step. */
 const FIXED_LAYERS = ['GlobalAveragePooling2D', 'AveragePooling2D', 'Flatten', 'Rescaling'];
 
@@ -163,12 +177,18 @@ export function splitFixedLayers(layers: tf.layers.Layer[]): { fixed: tf.layers.
   return { fixed: layers.slice(0, count), rest: layers.slice(count), width: (layers[count - 1].outputShape as number[])[1] ?? 0 };
 }
 
-function trainingView(model: tf.LayersModel): { trainer: tf.LayersModel; inputs: (x: tf.Tensor4D) => tf.Tensor } {
+/**
+ * What the optimizer actually trains. The head's first layers (pooling, flatten) are a fixed
+ * operation on a frozen base's output: they run once per image (pooled.ts), and a model of the
+ * remaining layers, sharing their weights, trains on the pooled [n, width] values: the same maths,
+ * far less work per step.
+ */
+function trainingView(model: tf.LayersModel): { trainer: tf.LayersModel; fixed: tf.layers.Layer[]; width: number } {
   const { fixed, rest, width } = splitFixedLayers(model.layers);
-  if (fixed.length === 0) return { trainer: model, inputs: (x) => x };
+  if (fixed.length === 0) return { trainer: model, fixed, width };
   const input = tf.input({ shape: [width] });
   const output = rest.reduce<tf.SymbolicTensor>((x, layer) => layer.apply(x) as tf.SymbolicTensor, input);
-  return { trainer: tf.model({ inputs: input, outputs: output }), inputs: (x) => tf.tidy(() => fixed.reduce((y, layer) => layer.apply(y) as tf.Tensor, x as tf.Tensor)) };
+  return { trainer: tf.model({ inputs: input, outputs: output }), fixed, width };
 }
 
 /**
@@ -178,14 +198,25 @@ function trainingView(model: tf.LayersModel): { trainer: tf.LayersModel; inputs:
  */
 export async function fitModel(model: tf.LayersModel, head: HeadConfig, xs: tf.Tensor, labels: number[], valXs: tf.Tensor | undefined, valLabels: number[], numClasses: number, callbacks: FitCallbacks, transform?: BatchTransform): Promise<boolean> {
   const set: HostSet = { values: (await xs.data()) as Float32Array, shape: xs.shape.slice(1), labels, numClasses };
-  const valYs = valXs ? oneHot(valLabels, numClasses) : undefined;
+  return fitSet(model, head, set, valXs, valLabels, callbacks, transform);
+}
+
+/** fitModel on a training set already in host memory. */
+async function fitSet(model: tf.LayersModel, head: HeadConfig, set: HostSet, valXs: tf.Tensor | undefined, valLabels: number[], callbacks: FitCallbacks, transform?: BatchTransform): Promise<boolean> {
   model.compile({ optimizer: makeOptimizer(head.optimizer, head.learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  // A softmax Dense layer alone (the default head after its pooling) trains with its gradient written out (softmaxStep.ts).
+  const dense = transform ? null : softmaxDenseLayer(model);
+  const fused = dense ? new SoftmaxDenseStep(dense, model.optimizer) : null;
+  if (fused) set = { ...set, values: withOnes(set.values, set.shape[0]), shape: [set.shape[0] + 1] };
+  const step: Step = fused ? (x, y) => fused.step(x as tf.Tensor2D, y) : autodiffStep(model);
+  const valYs = valXs ? oneHot(valLabels, set.numClasses) : undefined;
   const rng = mulberry32(head.seed);
-  const limit = divergenceLimit(numClasses);
+  const limit = divergenceLimit(set.numClasses);
   let epochsAboveLimit = 0;
   try {
     for (let epoch = 0; epoch < head.epochs; epoch++) {
-      const [loss, acc] = await trainEpoch(model, set, head.batchSize, rng, transform);
+      const [loss, acc] = await trainEpoch(step, set, head.batchSize, rng, transform);
+      fused?.writeBack();
       // Two epochs in a row far above a guess: stuck in saturation, it will not come back.
       epochsAboveLimit = loss > limit ? epochsAboveLimit + 1 : 0;
       if (epochsAboveLimit >= 2) throw new Diverged(loss);
@@ -198,27 +229,38 @@ export async function fitModel(model: tf.LayersModel, head: HeadConfig, xs: tf.T
     }
     return false;
   } finally {
+    fused?.dispose();
     if (valYs) valYs.dispose();
   }
 }
 
 /** Trains the head on cached embeddings (see trainingView); returns whether it was stopped early. */
 export async function fitHead(model: tf.LayersModel, head: HeadConfig, train: LabelledEmbeddings, validation: LabelledEmbeddings, numClasses: number, callbacks: FitCallbacks): Promise<boolean> {
-  const { trainer, inputs } = trainingView(model);
-  const [xs, valXs] = tf.tidy(() => [inputs(stackEmbeddings(train.embeddings)), validation.embeddings.length > 0 ? inputs(stackEmbeddings(validation.embeddings)) : undefined]);
+  const { trainer, fixed, width } = trainingView(model);
+  if (fixed.length === 0) {
+    const [xs, valXs] = tf.tidy(() => [stackEmbeddings(train.embeddings), validation.embeddings.length > 0 ? stackEmbeddings(validation.embeddings) : undefined]);
+    try {
+      return await fitModel(model, head, xs, train.labels, valXs, validation.labels, numClasses, callbacks);
+    } finally {
+      tf.dispose([xs, ...(valXs ? [valXs] : [])]);
+    }
+  }
+  const shape = model.inputs[0].shape.slice(1) as number[];
+  const set: HostSet = { values: pooledRows(fixed, train.embeddings, shape, width), shape: [width], labels: train.labels, numClasses };
+  const valXs = validation.embeddings.length > 0 ? tf.tensor2d(pooledRows(fixed, validation.embeddings, shape, width), [validation.embeddings.length, width]) : undefined;
   try {
-    const stopped = await fitModel(trainer, head, xs, train.labels, valXs, validation.labels, numClasses, callbacks);
+    const stopped = await fitSet(trainer, head, set, valXs, validation.labels, callbacks);
     // The head itself is saved and disposed with an optimizer like the one that trained it.
-    if (trainer !== model) model.compile({ optimizer: trainer.optimizer, loss: 'categoricalCrossentropy' });
+    model.compile({ optimizer: trainer.optimizer, loss: 'categoricalCrossentropy' });
     return stopped;
   } catch (error) {
     // A failed run (e.g. Diverged): the optimizer never reached `model`, so it goes here.
-    if (trainer !== model) trainer.optimizer?.dispose();
+    trainer.optimizer?.dispose();
     throw error;
   } finally {
     // The training view shares the head's layers: releasing it leaves their weights to `model`.
-    if (trainer !== model) trainer.dispose();
-    tf.dispose([xs, ...(valXs ? [valXs] : [])]);
+    trainer.dispose();
+    valXs?.dispose();
   }
 }
 
