@@ -11,34 +11,17 @@
  * build output (preview), this plugin steps aside. A build served without either has no index, and
  * the studio hides the menu.
  */
-import { statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Plugin } from 'vite';
 import { buildSampleIndex, SAMPLE_INDEX_FILE, SAMPLES_URL_SEGMENT } from './sampleSets.mjs';
-import { createModelsMiddleware, prefixFor } from './sharedModels.ts';
+import { createModelsMiddleware, isDirectory, isFile, prefixFor } from './sharedModels.ts';
 
 export interface SharedDatasetsOptions {
   /** The datasets folder; overrides `SHARED_DATASETS_DIR` and `<root>/../shared/datasets`. Relative to the root. */
   dir?: string;
   /** Environment to read `SHARED_DATASETS_DIR` from (default: process.env). */
   env?: Record<string, string | undefined>;
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-function isFile(p: string): boolean {
-  try {
-    return statSync(p).isFile();
-  } catch {
-    return false;
-  }
 }
 
 /** The shared datasets folder, absolute, or null: `dir`, else `SHARED_DATASETS_DIR`, else `<root>/../shared/datasets`. */

@@ -32,7 +32,7 @@ export interface SharedModelsOptions {
   env?: Record<string, string | undefined>;
 }
 
-function isDirectory(p: string): boolean {
+export function isDirectory(p: string): boolean {
   try {
     return statSync(p).isDirectory();
   } catch {
@@ -40,7 +40,7 @@ function isDirectory(p: string): boolean {
   }
 }
 
-function isFile(p: string): boolean {
+export function isFile(p: string): boolean {
   try {
     return statSync(p).isFile();
   } catch {

@@ -3,6 +3,7 @@
  * metadata file (labels, preprocessing), and back again.
  */
 import * as tf from '@tensorflow/tfjs';
+import { savedArtifacts } from './artifacts';
 import { BASES, type BaseId, type BaseSpec } from '../bases';
 import { IMAGE_SIZE, type HeadConfig } from '../meta';
 import { checkModelJson, ModelFilesRefused, type ModelFilesCode } from './modelFiles';
@@ -58,15 +59,7 @@ export function metadataFor(labels: string[], head: HeadConfig, fineTunedBlocks:
 
 /** model.json + one weights file + metadata.json, as files to download. */
 export async function exportClassifier(model: tf.LayersModel, metadata: ClassifierMetadata): Promise<{ name: string; blob: Blob }[]> {
-  let artifacts: tf.io.ModelArtifacts | null = null;
-  await model.save(
-    tf.io.withSaveHandler(async (saved) => {
-      artifacts = saved;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  const saved = artifacts as tf.io.ModelArtifacts | null;
-  if (!saved?.weightSpecs || !saved.weightData) throw new Error('nothing was saved');
+  const saved = await savedArtifacts(model);
   const modelJson = {
     format: 'layers-model',
     generatedBy: saved.generatedBy,

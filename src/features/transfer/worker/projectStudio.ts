@@ -16,6 +16,7 @@ import { decodeImage } from './decode';
 import { cutLayerFor } from './finetune';
 import { disposeModel } from './head';
 import { Persistence } from './persistence';
+import { savedArtifacts } from './artifacts';
 import { MAX_PROJECT_BYTES, ProjectRefused, readProject, writeProject, type ModelArtifactsData, type Project, type WeightSpec } from './projectFile';
 import * as store from './projectStore';
 import { StudioBase } from './studioBase';
@@ -26,15 +27,7 @@ type Current = { classes: ClassRef[]; head: HeadConfig; base: BaseId };
 
 /** The model's topology, weight specs and weight bytes (nothing written anywhere). */
 export async function modelArtifacts(model: tf.LayersModel): Promise<ModelArtifactsData> {
-  let artifacts: tf.io.ModelArtifacts | null = null;
-  await model.save(
-    tf.io.withSaveHandler(async (saved) => {
-      artifacts = saved;
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  const saved = artifacts as tf.io.ModelArtifacts | null;
-  if (!saved?.weightSpecs || !saved.weightData || !saved.modelTopology) throw new Error('nothing was saved');
+  const saved = await savedArtifacts(model);
   const parts = (Array.isArray(saved.weightData) ? saved.weightData : [saved.weightData]).map((part) => new Uint8Array(part));
   const weightData = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
   parts.reduce((offset, part) => (weightData.set(part, offset), offset + part.length), 0);
