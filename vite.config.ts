@@ -32,6 +32,18 @@ export default defineConfig({
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
         navigateFallback: 'index.html',
         runtimeCaching: [
+          // The sample photo sets' index: fresh when online, the last one seen when offline.
+          {
+            urlPattern: ({ url }) => url.pathname.endsWith('/samples/index.json'),
+            handler: 'NetworkFirst',
+            options: { cacheName: 'neural-playground-samples-index', networkTimeoutSeconds: 5 },
+          },
+          // Sample photos (and their licence files) once loaded: a set used once loads again offline.
+          {
+            urlPattern: ({ url }) => url.pathname.includes('/samples/'),
+            handler: 'CacheFirst',
+            options: { cacheName: 'neural-playground-samples', expiration: { maxEntries: 2000 } },
+          },
           {
             urlPattern: ({ url }) => url.pathname.includes('/models/'),
             handler: 'CacheFirst',
