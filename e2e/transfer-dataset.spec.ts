@@ -43,7 +43,10 @@ test('the image set downloads as a zip: one folder per class with the 224² JPEG
   await expect(page.getByTestId('dataset-status')).toHaveAttribute('data-skipped', '0');
 
   const expected = names.flatMap((name, k) => [`dataset/${name}/`, ...photos[k].map((path, n) => `dataset/${name}/000${n + 1}-${stem(path)}.jpg`)]);
-  expect(Object.keys(files)).toEqual(['README.txt', 'train.py', 'dataset/', ...expected]);
+  // base/: the base as the browser uses it (MobileNet v2 0.35 from /models/), with its provenance, for train.py offline
+  expect(Object.keys(files)).toEqual(['README.txt', 'train.py', 'base/', 'base/model.json', 'base/weights.bin', 'base/PROVENANCE.md', 'base/ABOUT.txt', 'dataset/', ...expected]);
+  expect(JSON.parse(strFromU8(files['base/model.json'])).weightsManifest[0].paths).toEqual(['weights.bin']);
+  expect(strFromU8(files['base/PROVENANCE.md'])).toContain('mobilenet_v2_0.35_224');
   for (const path of expected.filter((p) => p.endsWith('.jpg'))) expect(jpegSize(files[path]), path).toEqual({ width: 224, height: 224 });
 
   const script = strFromU8(files['train.py']);

@@ -55,10 +55,10 @@ describe('the default head: regions', () => {
       '    x = layers.Flatten()(x)  # [batch, 2 * 2 * 256 = 1024]\n',
       '    x = layers.Rescaling(0.1)(x)  # [batch, 1024], x 0.1\n',
       "    outputs = layers.Dense(num_classes, activation='softmax')(x)\n",
-      '    model.fit(train_ds, validation_data=val_ds, epochs=EPOCHS)\n',
-      '    if REFIT:\n',
-      '        tf.keras.utils.set_random_seed(SEED)\n',
-      '        model.fit(train_ds.concatenate(val_ds), epochs=EPOCHS)\n',
+      "        history['head'] = fit(model, args, strategy, train_ds, validation_data=val_ds, epochs=args.epochs)\n",
+      '        if REFIT:\n',
+      '            tf.keras.utils.set_random_seed(SEED)\n',
+      "            history['refit'] = fit(model, args, strategy, train_ds.concatenate(val_ds), epochs=args.epochs)\n",
     ]);
     expect(generatePython(input)).not.toContain("activation='relu'");
     expect(generatePython(input)).toMatch(/^REFIT = True/m);
@@ -153,12 +153,12 @@ describe('the base', () => {
     const [application, args] = [base.keras.slice(0, base.keras.indexOf('(')), base.keras.slice(base.keras.indexOf('(') + 1)];
     expectInOrder(python, [
       `# train.py: transfer learning on ${base.label}, exported from Neural Playground.\n`,
-      `TRUNCATION_LAYER = '${base.cutLayer}'\nEMBEDDING_SHAPE = (${base.embeddingShape.join(', ')})\n`,
-      `    """${base.label} (ImageNet weights) cut at ${base.cutLayer} and frozen."""\n`,
-      `    base = ${application}(\n        ${args.replace('(224, 224, 3)', '(IMAGE_SIZE, IMAGE_SIZE, 3)')}\n`,
+      `BASE_ALPHA = ${base.alpha === 1 ? '1.0' : base.alpha}  # the base's width multiplier\nTRUNCATION_LAYER = '${base.cutLayer}'\nEMBEDDING_SHAPE = (${base.embeddingShape.join(', ')})\n`,
+      `    """${base.label} (ImageNet weights) cut at ${base.cutLayer} and frozen: the weights the browser used,\n`,
+      `    base = ${application}(\n        ${args.replace('(224, 224, 3)', '(IMAGE_SIZE, IMAGE_SIZE, 3)').replace(/alpha=[0-9.]+/, 'alpha=args.base_alpha').replace("weights='imagenet'", 'weights=weights')}\n`,
       `    # Without its top, Keras's ${base.label} already ends at ${base.cutLayer}: [batch, ${base.embeddingShape.join(', ')}].\n`,
     ]);
-    expect(python).toContain(`alpha=${base.alpha === 1 ? '1.0' : base.alpha}, include_top=False`);
+    expect(python).toContain('alpha=args.base_alpha, include_top=False, weights=weights)');
     expectInOrder(js, [
       `// Transfer learning on ${base.label} with TensorFlow.js`,
       `export const MODEL_URL = ${JSON.stringify(base.hostedUrl)};\n`,

@@ -30,6 +30,11 @@ import sys
 from unittest import mock
 keras = mock.MagicMock(name='keras')
 data = mock.MagicMock(name='data')
+# one device, no GPU: the default strategy with one replica
+distribute = mock.MagicMock(name='distribute')
+distribute.get_strategy.return_value.num_replicas_in_sync = 1
+config = mock.MagicMock(name='config')
+config.list_physical_devices.return_value = []
 layers = keras.layers
 sys.modules[__name__ + '.keras'] = keras
 state = {}
@@ -85,6 +90,7 @@ def application(name, names, channels):
 def dataset(name):
     ds = mock.MagicMock(name=name)
     ds.prefetch.return_value = ds
+    ds.with_options.return_value = ds
     ds.map.side_effect = lambda fn, **kw: (state.setdefault('mapped', []).append(repr(fn('images', 'labels'))), ds)[1]
     return ds
 
@@ -131,7 +137,8 @@ import json, runpy, sys
 script, stub, data, out = sys.argv[1:5]
 sys.path.insert(0, stub)
 import tensorflow
-sys.argv = [script, '--data', data, '--out', out + '/classifier.keras', '--labels', out + '/labels.json']
+# --imagenet-weights: the stand-in has no weights to load (the real-TensorFlow test, scripts/python/, loads base/)
+sys.argv = [script, '--data', data, '--out', out + '/classifier.keras', '--labels', out + '/labels.json', '--history', out + '/history.json', '--imagenet-weights']
 try:
     runpy.run_path(script, run_name='__main__')
 finally:

@@ -208,8 +208,9 @@ describe.each(CASES)('train.py: %s', (_, input) => {
     expect(source.includes('def fine_tune(')).toBe(fineTuning(input));
     expect(source.includes('def augmentation(')).toBe(augmenting(input));
     expect(source).toContain(`TRUNCATION_LAYER = '${base.cutLayer}'\nEMBEDDING_SHAPE = (7, 7, ${base.embeddingShape[2]})\n`);
-    expect(source).toContain(`    base = tf.keras.applications.${KERAS_APPLICATION[base.family]}(\n        input_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), alpha=${base.alpha === 1 ? '1.0' : base.alpha}, include_top=False, weights='imagenet')\n`);
-    expect(source).toContain(`    """${base.label} (ImageNet weights) cut at ${base.cutLayer} and frozen."""\n`);
+    expect(source).toContain(`    base = tf.keras.applications.${KERAS_APPLICATION[base.family]}(\n        input_shape=(IMAGE_SIZE, IMAGE_SIZE, 3), alpha=args.base_alpha, include_top=False, weights=weights)\n`);
+    expect(source).toContain(`BASE_ALPHA = ${base.alpha === 1 ? '1.0' : base.alpha}  # the base's width multiplier\n`);
+    expect(source).toContain(`    """${base.label} (ImageNet weights) cut at ${base.cutLayer} and frozen: the weights the browser used,\n`);
     expectBase(source, input);
     expect(source).toMatch(/^# Studio settings that produced this script:$/m);
     expect(source).toContain("if __name__ == '__main__':\n    main()");

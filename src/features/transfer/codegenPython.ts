@@ -6,6 +6,7 @@ import type { BaseSpec } from './bases';
 import type { ResolvedInput } from './codegen';
 import type { Augmentation, HeadConfig, OptimizerName, Pooling } from './meta';
 import { augmentsFineTuning, IMAGE_SIZE, refits, REGION_POOL, REGION_SCALE } from './meta';
+import { BASE_FOLDER, fitFunctions, loadBaseFunction, saveFunctions, strategyFunctions, tfjsWeightFunctions } from './codegenPythonBase';
 
 /** Keras's optimizer class for each of the studio's names. */
 export const KERAS_OPTIMIZERS: Record<OptimizerName, string> = { sgd: 'SGD', rmsprop: 'RMSprop', adam: 'Adam' };
@@ -43,14 +44,19 @@ function header(summary: string[], base: BaseSpec): string[] {
     '#',
     '# Data: the exported image folder, one sub-folder per class (named as in CLASS_NAMES):',
     '#   dataset/<class name>/*.jpg',
+    `# Base:  ${BASE_FOLDER}/model.json + weight files: the base as the browser used it (TensorFlow.js),`,
+    '#        loaded into Keras by layer name, so training runs offline on the same numbers;',
+    "#        --imagenet-weights downloads Keras's ImageNet weights instead.",
     '# Run:   python train.py [--data dataset] [--out classifier.keras] [--labels labels.json]',
-    '# Needs TensorFlow 2.12 or newer (pip install tensorflow). The ImageNet weights of MobileNet',
-    '# are downloaded by Keras on first use.',
+    '#        [--epochs N] [--batch-size N] [--fine-tune-blocks K] [--base-alpha A --imagenet-weights]',
+    '#        [--strategy auto|one|mirrored|multiworker]   (python train.py --help)',
+    '# Needs TensorFlow 2.12 or newer (pip install tensorflow).',
     '',
     'import argparse',
     'import json',
     'import os',
     'import re',
+    'import tempfile',
     '',
     'import tensorflow as tf',
     'from tensorflow.keras import layers',
@@ -69,6 +75,7 @@ function constants({ trained: head, classNames, imagesPerClass, base }: Resolved
     `EXPECTED_IMAGES = ${imagesPerClass ? `[${imagesPerClass.join(', ')}]` : 'None'}`,
     '',
     `IMAGE_SIZE = ${IMAGE_SIZE}`,
+    `BASE_ALPHA = ${base.alpha === 1 ? '1.0' : base.alpha}  # the base's width multiplier`,
     `TRUNCATION_LAYER = '${base.cutLayer}'`,
     `EMBEDDING_SHAPE = (${base.embeddingShape.join(', ')})`,
     `LEARNING_RATE = ${head.learningRate}`,
@@ -88,20 +95,44 @@ function constants({ trained: head, classNames, imagesPerClass, base }: Resolved
   ];
 }
 
-function dataFunctions(head: HeadConfig): string[] {
-  const split = head.validationSplit > 0
-    ? ['    train_ds, val_ds = tf.keras.utils.image_dataset_from_directory(',
-      "        data_dir, validation_split=VALIDATION_SPLIT, subset='both', **options)",
-      '    return train_ds.prefetch(tf.data.AUTOTUNE), val_ds.prefetch(tf.data.AUTOTUNE)']
-    : ['    train_ds = tf.keras.utils.image_dataset_from_directory(data_dir, **options)',
-      '    return train_ds.prefetch(tf.data.AUTOTUNE), None  # VALIDATION_SPLIT is 0: no validation set'];
+function parseArgs(head: HeadConfig): string[] {
+  const blocks = head.fineTuneBlocks > 0
+    ? ["    parser.add_argument('--fine-tune-blocks', type=int, default=FINE_TUNE_BLOCKS, help='top blocks of the base to fine-tune (0: the head only)')"]
+    : ["    parser.add_argument('--fine-tune-blocks', type=int, default=0, help='0: this script was exported without fine-tuning')"];
   return [
     'def parse_args():',
     "    parser = argparse.ArgumentParser(description='Train the Neural Playground image classifier.')",
     "    parser.add_argument('--data', default='dataset', help='folder with one sub-folder of images per class')",
     "    parser.add_argument('--out', default='classifier.keras', help='where to save the trained model')",
     "    parser.add_argument('--labels', default='labels.json', help='where to write the class names')",
-    '    return parser.parse_args()',
+    "    parser.add_argument('--history', default='history.json', help='where to write the loss and accuracy per epoch')",
+    `    parser.add_argument('--base', default='${BASE_FOLDER}', help="folder of the base's TensorFlow.js files (model.json + weights)")`,
+    "    parser.add_argument('--imagenet-weights', action='store_true', help=\"download Keras's ImageNet weights instead of --base\")",
+    "    parser.add_argument('--base-alpha', type=float, default=BASE_ALPHA, help='width multiplier of the base (another needs --imagenet-weights)')",
+    "    parser.add_argument('--strategy', choices=['auto', 'one', 'mirrored', 'multiworker'], default='auto', help='tf.distribute strategy')",
+    "    parser.add_argument('--epochs', type=int, default=EPOCHS, help='epochs of the head')",
+    "    parser.add_argument('--batch-size', type=int, default=BATCH_SIZE, help='images per step on each replica')",
+    ...blocks,
+    '    args = parser.parse_args()',
+    ...(head.fineTuneBlocks > 0 ? [] : [
+      '    if args.fine_tune_blocks != 0:',
+      "        parser.error('this train.py was exported without fine-tuning: set it in the studio and export again')",
+    ]),
+    '    return args',
+    '',
+    '',
+  ];
+}
+
+function dataFunctions(head: HeadConfig): string[] {
+  const split = head.validationSplit > 0
+    ? ['    train_ds, val_ds = tf.keras.utils.image_dataset_from_directory(',
+      "        data_dir, validation_split=VALIDATION_SPLIT, subset='both', **options)",
+      '    return sharded(train_ds), sharded(val_ds)']
+    : ['    train_ds = tf.keras.utils.image_dataset_from_directory(data_dir, **options)',
+      '    return sharded(train_ds), None  # VALIDATION_SPLIT is 0: no validation set'];
+  return [
+    ...parseArgs(head),
     '',
     '',
     'def check_folders(data_dir):',
@@ -111,13 +142,23 @@ function dataFunctions(head: HeadConfig): string[] {
     '        if not os.path.isdir(folder):',
     "            raise SystemExit(f'missing folder for class {name!r}: {folder}')",
     '        found = sum(1 for file in os.listdir(folder) if file.lower().endswith(IMAGE_EXTENSIONS))',
+    '        if found == 0:',
+    "            raise SystemExit(f'class {name!r} has no images: {folder}')",
     '        if EXPECTED_IMAGES is not None and found != EXPECTED_IMAGES[index]:',
     "            print(f'note: {folder} holds {found} images, the studio exported {EXPECTED_IMAGES[index]}')",
     '',
     '',
-    'def load_datasets(data_dir):',
+    'def sharded(dataset):',
+    '    """The dataset sharded by element across the workers of a multiworker run (and prefetched)."""',
+    '    options = tf.data.Options()',
+    '    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA',
+    '    return dataset.with_options(options).prefetch(tf.data.AUTOTUNE)',
+    '',
+    '',
+    'def load_datasets(data_dir, batch_size):',
     '    """(train, validation): batches of (images [batch, 224, 224, 3] with values 0-255, one-hot labels).',
     '',
+    '    batch_size is the global batch: the images of one step over all replicas.',
     '    Each image is centre-cropped to a square (crop_to_aspect_ratio) and resized to 224 x 224.',
     '    Keras holds out VALIDATION_SPLIT of all the files (the studio holds out that share of each class).',
     '    """',
@@ -127,7 +168,7 @@ function dataFunctions(head: HeadConfig): string[] {
     '        class_names=CLASS_NAMES,',
     '        image_size=(IMAGE_SIZE, IMAGE_SIZE),',
     '        crop_to_aspect_ratio=True,',
-    '        batch_size=BATCH_SIZE,',
+    '        batch_size=batch_size,',
     '        shuffle=True,',
     '        seed=SEED,',
     '    )',
@@ -164,21 +205,9 @@ function headLayers(head: HeadConfig, base: BaseSpec): string[] {
 }
 
 function modelFunctions(head: HeadConfig, base: BaseSpec): string[] {
-  // the Keras constructor, its arguments on a line of their own, the input side as IMAGE_SIZE
-  const keras = base.keras.replace(`(${IMAGE_SIZE}, ${IMAGE_SIZE}, 3)`, '(IMAGE_SIZE, IMAGE_SIZE, 3)');
-  const open = keras.indexOf('(') + 1;
   return [
-    'def load_base():',
-    `    """${base.label} (ImageNet weights) cut at ${base.cutLayer} and frozen."""`,
-    `    base = ${keras.slice(0, open)}`,
-    `        ${keras.slice(open)}`,
-    `    # Without its top, Keras's ${base.label} already ends at ${base.cutLayer}: [batch, ${base.embeddingShape.join(', ')}].`,
-    '    assert base.layers[-1].name == TRUNCATION_LAYER, base.layers[-1].name',
-    '    assert tuple(base.output.shape[1:]) == EMBEDDING_SHAPE, base.output.shape',
-    '    base.trainable = False',
-    '    return base',
-    '',
-    '',
+    ...tfjsWeightFunctions(),
+    ...loadBaseFunction(base),
     'def build_model(base, num_classes):',
     '    """Images 0-255 -> x / 127.5 - 1 -> frozen MobileNet -> the studio\'s head."""',
     '    inputs = tf.keras.Input(shape=(IMAGE_SIZE, IMAGE_SIZE, 3))',
@@ -275,12 +304,12 @@ function fineTuneFunctions(head: HeadConfig, base: BaseSpec): string[] {
   return [
     ...unfreezeFunction(base),
     ...augment,
-    'def fine_tune(model, base, train_ds, val_ds):',
+    'def fine_tune(model, base, train_ds, val_ds, args, strategy):',
     '    """Trains the top blocks of the base together with the head, at a low learning rate."""',
-    '    unfreeze_top_blocks(base, FINE_TUNE_BLOCKS)',
+    '    unfreeze_top_blocks(base, args.fine_tune_blocks)',
     '    compile_model(model, FINE_TUNE_LEARNING_RATE)  # recompile: the trainable weights changed',
     ...(augments ? mapAugment : []),
-    '    return model.fit(train_ds, validation_data=val_ds, initial_epoch=EPOCHS, epochs=EPOCHS + FINE_TUNE_EPOCHS)',
+    '    return fit(model, args, strategy, train_ds, validation_data=val_ds, initial_epoch=args.epochs, epochs=args.epochs + FINE_TUNE_EPOCHS)',
     '',
     '',
   ];
@@ -288,30 +317,39 @@ function fineTuneFunctions(head: HeadConfig, base: BaseSpec): string[] {
 
 function mainFunction(head: HeadConfig): string[] {
   return [
+    ...saveFunctions(),
     'def main():',
     '    args = parse_args()',
+    '    strategy = make_strategy(args.strategy)  # first: a multiworker strategy must exist before any other TensorFlow op',
+    '    replicas = strategy.num_replicas_in_sync',
+    '    global_batch = args.batch_size * replicas  # --batch-size images on each replica per step',
+    "    print(f'strategy: {type(strategy).__name__}, {replicas} replica(s), global batch {global_batch}')",
     '    tf.keras.utils.set_random_seed(SEED)',
     '    check_folders(args.data)',
-    '    train_ds, val_ds = load_datasets(args.data)',
-    '    base = load_base()',
-    '    model = build_model(base, len(CLASS_NAMES))',
-    '    compile_model(model, LEARNING_RATE)',
-    '    model.summary()',
-    '    model.fit(train_ds, validation_data=val_ds, epochs=EPOCHS)',
-    ...(head.fineTuneBlocks > 0 ? ['    fine_tune(model, base, train_ds, val_ds)'] : []),
-    ...(refits(head) ? [
-      '    if REFIT:',
-      '        # The curves above were measured on the validation images; the model kept learns from',
-      '        # every image: the same head again, from the same first weights (the same seed).',
-      '        tf.keras.utils.set_random_seed(SEED)',
-      '        model = build_model(base, len(CLASS_NAMES))',
-      '        compile_model(model, LEARNING_RATE)',
-      '        model.fit(train_ds.concatenate(val_ds), epochs=EPOCHS)',
+    '    train_ds, val_ds = load_datasets(args.data, global_batch)',
+    '    history = {}',
+    "    with strategy.scope():  # the model's variables and the optimizer's live on every replica",
+    '        base = load_base(args)',
+    '        model = build_model(base, len(CLASS_NAMES))',
+    '        compile_model(model, LEARNING_RATE)',
+    '        model.summary()',
+    "        history['head'] = fit(model, args, strategy, train_ds, validation_data=val_ds, epochs=args.epochs)",
+    ...(head.fineTuneBlocks > 0 ? [
+      '        if args.fine_tune_blocks > 0:',
+      "            history['fine_tune'] = fine_tune(model, base, train_ds, val_ds, args, strategy)",
     ] : []),
-    '    model.save(args.out)',
-    "    with open(args.labels, 'w', encoding='utf-8') as file:",
-    '        json.dump(CLASS_NAMES, file, ensure_ascii=False, indent=2)',
-    "    print(f'saved {args.out} and {args.labels}')",
+    ...(refits(head) ? [
+      '        if REFIT:',
+      '            # The curves above were measured on the validation images; the model kept learns from',
+      '            # every image: the same head again, from the same first weights (the same seed).',
+      '            tf.keras.utils.set_random_seed(SEED)',
+      '            model = build_model(base, len(CLASS_NAMES))',
+      '            compile_model(model, LEARNING_RATE)',
+      "            history['refit'] = fit(model, args, strategy, train_ds.concatenate(val_ds), epochs=args.epochs)",
+    ] : []),
+    "    epochs = sum(len(phase.get('loss', [])) for phase in history.values())",
+    "    print(f'finished: {epochs} epochs')",
+    '    save(model, args, history, is_chief(strategy))',
     '',
     '',
     "if __name__ == '__main__':",
@@ -329,6 +367,8 @@ export function pythonScript(input: ResolvedInput, summary: string[]): string {
     ...dataFunctions(head),
     ...modelFunctions(head, base),
     ...fineTuneFunctions(head, base),
+    ...strategyFunctions(),
+    ...fitFunctions(),
     ...mainFunction(head),
   ].join('\n');
 }

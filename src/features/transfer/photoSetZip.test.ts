@@ -195,6 +195,14 @@ describe('classes from folders', () => {
     expect(classOfPaths(['e\u0301/1.jpg'])).toEqual(['é']);
   });
 
+  it("leaves out the export's base/ (a TensorFlow.js model, not a class), also inside a dropped folder", () => {
+    const exported = ['README.txt', 'train.py', 'base/model.json', 'base/weights.bin', 'base/PROVENANCE.md', 'dataset/cat/1.jpg', 'dataset/dog/2.jpg'];
+    expect(classOfPaths(exported)).toEqual([null, null, null, null, null, 'cat', 'dog']);
+    expect(classOfPaths(exported.slice(2).map((path) => `project/${path}`))).toEqual([null, null, null, 'cat', 'dog']);
+    // a class named base, with no model.json in it, stays a class
+    expect(classOfPaths(['base/1.jpg', 'cat/1.jpg'])).toEqual(['base', 'cat']);
+  });
+
   it('groups a dropped folder of class folders', () => {
     const file = (name: string) => new File([JPEG(1)], name);
     const groups = groupFolderFiles([

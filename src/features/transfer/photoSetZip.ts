@@ -218,7 +218,9 @@ const isHidden = (segment: string) => segment.startsWith('.') || segment === '__
  */
 export function classOfPaths(paths: string[]): (string | null)[] {
   const parts = paths.map((p) => p.replace(/^\/+/, '').split('/'));
-  const usable = parts.map((segments) => segments.length >= 2 && !segments.some(isHidden) && segments.at(-1) !== '');
+  // the export's base/ (model.json + weights, worker/baseFiles.ts) is a model, not a class
+  const models = new Set(parts.filter((s) => s.at(-1) === 'model.json' && s.at(-2) === 'base').map((s) => s.slice(0, -1).join('/')));
+  const usable = parts.map((segments) => segments.length >= 2 && !segments.some(isHidden) && segments.at(-1) !== '' && !models.has(segments.slice(0, -1).join('/')));
   let depth = 0;
   for (;;) {
     const inFolders = parts.filter((segments, k) => usable[k] && segments.length > depth + 1);

@@ -115,8 +115,8 @@ describe('buildDatasetZip', () => {
     const script = strFromU8(v2['train.py']);
     expect(script).toBe(generatePython({ head, classNames: NAMES, imagesPerClass: COUNTS, base: V2 }));
     expect(script).not.toBe(generatePython({ head, classNames: NAMES, imagesPerClass: COUNTS }));
-    for (const name of ['tf.keras.applications.MobileNetV2(', 'alpha=0.35', "TRUNCATION_LAYER = 'out_relu'", 'EMBEDDING_SHAPE = (7, 7, 1280)']) expect(script).toContain(name);
-    for (const name of ['conv_pw_', 'alpha=0.25']) expect(script).not.toContain(name);
+    for (const name of ['tf.keras.applications.MobileNetV2(', 'BASE_ALPHA = 0.35 ', "TRUNCATION_LAYER = 'out_relu'", 'EMBEDDING_SHAPE = (7, 7, 1280)']) expect(script).toContain(name);
+    for (const name of ['conv_pw_', 'BASE_ALPHA = 0.25 ']) expect(script).not.toContain(name);
     for (const name of ['def fine_tune(', 'FINE_TUNE_BLOCKS = 2', "layer.trainable = in_top_blocks or layer.name == 'Conv_1'"]) expect(script).toContain(name);
     expect(Object.keys(v2)).toEqual(Object.keys(files));
     for (const path of Object.keys(files)) if (path !== 'train.py') expect(v2[path], path).toEqual(files[path]);
@@ -278,5 +278,30 @@ describe.skipIf(!hasPython)('train.py from the zip, with python3', () => {
     expect(report.fit).toEqual([{ epochs: DEFAULT_HEAD.epochs, validation: true }, { initial_epoch: DEFAULT_HEAD.epochs, epochs: DEFAULT_HEAD.epochs + DEFAULT_HEAD.fineTuneEpochs, validation: true }]);
     expect(Object.keys(report.trainable).at(-1)).toBe('out_relu');
     expect(Object.keys(report.trainable).filter((name) => report.trainable[name])).toEqual(['block_16_expand', 'block_16_depthwise', 'block_16_project', 'Conv_1']);
+  });
+});
+
+describe('buildDatasetZip with the base (baseFiles.ts)', () => {
+  const base = {
+    modelJson: JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['weights.bin'], weights: [] }] }),
+    weights: [{ name: 'weights.bin', bytes: jpeg(9, 4000) }],
+    notices: [{ name: 'PROVENANCE.md', text: '# where it came from' }, { name: 'ABOUT.txt', text: 'MobileNet v2 0.35' }],
+  };
+  const zip = buildDatasetZip(CLASSES, DEFAULT_HEAD, V2, MTIME, base);
+  const files = unzipSync(zip);
+
+  it('holds base/ (model.json, the weights byte for byte, the provenance texts) between train.py and dataset/', () => {
+    expect(Object.keys(files).slice(0, 8)).toEqual(['README.txt', 'train.py', 'base/', 'base/model.json', 'base/weights.bin', 'base/PROVENANCE.md', 'base/ABOUT.txt', 'dataset/']);
+    expect(strFromU8(files['base/model.json'])).toBe(base.modelJson);
+    expect(files['base/weights.bin']).toEqual(base.weights[0].bytes);
+    expect(strFromU8(files['base/PROVENANCE.md'])).toBe('# where it came from');
+    expect(localHeaders(zip).find((h) => h.name === 'base/weights.bin')?.method).toBe(0); // stored
+    // the rest as without the base, but the README, which says what base/ is
+    const without = unzipSync(buildDatasetZip(CLASSES, DEFAULT_HEAD, V2, MTIME));
+    for (const path of Object.keys(without)) if (path !== 'README.txt') expect(files[path], path).toEqual(without[path]);
+    expect(strFromU8(files['README.txt'])).toContain('base/              the base model as the browser used it');
+    expect(strFromU8(without['README.txt'])).toContain('run with --imagenet-weights');
+    expect(strFromU8(files['README.txt'])).toContain('--strategy multiworker');
+    expect(strFromU8(files['train.py'])).toContain("parser.add_argument('--base', default='base'");
   });
 });

@@ -3,6 +3,9 @@
  *
  *   README.txt                  how to run it
  *   train.py                    generatePython's script for these classes and counts
+ *   base/                       the base as the browser used it (baseFiles.ts), when given:
+ *     model.json, weights.bin   a TensorFlow.js layers model, which train.py loads into Keras
+ *     PROVENANCE.md, ABOUT.txt  its provenance and licence texts, what it is and where it came from
  *   dataset/<class name>/       one folder per class, named exactly as in CLASS_NAMES (studio order)
  *     0001-<original name>.jpg  the stored 224 × 224 JPEGs, numbered in the class's order
  *
@@ -17,6 +20,7 @@ import { strToU8, zipSync, type Zippable, type ZipOptions } from 'fflate';
 import type { BaseSpec } from '../bases';
 import { generatePython } from '../codegen';
 import type { HeadConfig } from '../meta';
+import { BASE_FOLDER } from '../codegenPythonBase';
 
 export const DATASET_ZIP_NAME = 'neural-playground-dataset.zip';
 /** the zip's image folder: train.py's default `--data` */
@@ -33,6 +37,21 @@ export interface DatasetImage {
   name: string;
   /** JPEG bytes */
   bytes: Uint8Array;
+}
+
+export interface TextFile {
+  name: string;
+  text: string;
+}
+
+/** The base's files as the browser used them, for the zip's base/ folder (baseFiles.ts). */
+export interface BaseFiles {
+  /** model.json's text: the topology and a weightsManifest naming the weight files below */
+  modelJson: string;
+  /** the weight files model.json names */
+  weights: { name: string; bytes: Uint8Array }[];
+  /** PROVENANCE.md, licence texts, ABOUT.txt */
+  notices: TextFile[];
 }
 
 export interface DatasetClass {
@@ -118,13 +137,18 @@ export async function loadDataset(
   return { dataset, images, skipped };
 }
 
-function readme(classes: DatasetClass[], images: number): string {
+function readme(classes: DatasetClass[], images: number, withBase: boolean): string {
+  const base = withBase
+    ? ["base/              the base model as the browser used it (TensorFlow.js files, with its provenance);",
+      '                   train.py loads its weights into Keras: no download, the same numbers']
+    : ["(no base/ folder: the base was not loaded when this was exported; run with --imagenet-weights)"];
   return [
     'Neural Playground: the image set of the transfer-learning studio',
     '',
     `${classes.length} classes, ${images} images (224 x 224 JPEG).`,
     '',
     'train.py           trains the studio\'s classifier with TensorFlow / Keras',
+    ...base,
     `${DATASET_FOLDER}/<class>/    one folder per class, named as in CLASS_NAMES in train.py;`,
     '                   files numbered in the studio\'s order',
     '',
@@ -132,7 +156,15 @@ function readme(classes: DatasetClass[], images: number): string {
     '  pip install tensorflow',
     '  python train.py',
     '',
-    'Options: --data dataset --out classifier.keras --labels labels.json',
+    'Options: --data dataset --out classifier.keras --labels labels.json --history history.json',
+    '  --epochs N --batch-size N (per replica) --fine-tune-blocks K',
+    "  --imagenet-weights (Keras's download instead of base/) --base-alpha A (a larger base; with --imagenet-weights)",
+    '  --strategy auto|one|mirrored|multiworker (tf.distribute; auto: every GPU when there are two or more)',
+    '',
+    'Two workers (here on one machine; use each machine\'s address), one command per worker:',
+    '  TF_CONFIG=\'{"cluster": {"worker": ["localhost:12345", "localhost:12346"]}, "task": {"type": "worker", "index": 0}}\' python train.py --strategy multiworker',
+    '  TF_CONFIG=\'{"cluster": {"worker": ["localhost:12345", "localhost:12346"]}, "task": {"type": "worker", "index": 1}}\' python train.py --strategy multiworker',
+    'Worker 0 (the chief) writes the files; the batch is --batch-size on each worker.',
     'Keras reads the folders with tf.keras.utils.image_dataset_from_directory:',
     'add more images to a class folder and run train.py again.',
     '',
@@ -140,13 +172,13 @@ function readme(classes: DatasetClass[], images: number): string {
 }
 
 /**
- * The zip's bytes. JPEGs are stored (level 0: already compressed), text deflated. `base` is the
+ * The zip's bytes. JPEGs and weights are stored (level 0), text deflated. `base` is the
  * base train.py puts the head on (generatePython's default, MobileNet v1 0.25, when absent); `mtime`
- * is every entry's modification time.
+ * is every entry's modification time; `baseFiles`, that base's files for base/ (baseFiles.ts).
  * @throws DatasetRefused for unusable class names or when there is no image at all
  * @throws RangeError when generatePython refuses the settings
  */
-export function buildDatasetZip(classes: DatasetClass[], head: HeadConfig, base?: BaseSpec, mtime: Date = new Date()): Uint8Array<ArrayBuffer> {
+export function buildDatasetZip(classes: DatasetClass[], head: HeadConfig, base?: BaseSpec, mtime: Date = new Date(), baseFiles?: BaseFiles): Uint8Array<ArrayBuffer> {
   checkClassFolders(classes.map((c) => c.name));
   const imagesPerClass = classes.map((c) => c.images.length);
   const total = imagesPerClass.reduce((sum, n) => sum + n, 0);
@@ -158,11 +190,17 @@ export function buildDatasetZip(classes: DatasetClass[], head: HeadConfig, base?
   const stored: ZipOptions = { ...text, level: 0 };
   const folder: ZipOptions = { ...stored, attrs: UNIX_FOLDER };
   const entries: Zippable = {
-    'README.txt': [strToU8(readme(classes, total)), text],
+    'README.txt': [strToU8(readme(classes, total, baseFiles !== undefined)), text],
     'train.py': [strToU8(script), text],
-    // an object is a folder entry (`dataset/`, `dataset/<class>/`), so an empty class keeps its folder
-    [DATASET_FOLDER]: [{}, folder],
   };
+  if (baseFiles) {
+    entries[BASE_FOLDER] = [{}, folder];
+    entries[`${BASE_FOLDER}/model.json`] = [strToU8(baseFiles.modelJson), text];
+    for (const file of baseFiles.weights) entries[`${BASE_FOLDER}/${file.name}`] = [file.bytes, stored];
+    for (const file of baseFiles.notices) entries[`${BASE_FOLDER}/${file.name}`] = [strToU8(file.text), text];
+  }
+  // an object is a folder entry (`dataset/`, `dataset/<class>/`), so an empty class keeps its folder
+  entries[DATASET_FOLDER] = [{}, folder];
   for (const { name, images } of classes) {
     entries[`${DATASET_FOLDER}/${name}`] = [{}, folder];
     images.forEach((image, k) => {

@@ -8,6 +8,7 @@ import { baseSpec, LEGACY_BASE, type BaseId } from '../bases';
 import { refits, type HeadConfig } from '../meta';
 import { combine, exportClassifier, importClassifier, ImportInvalid, metadataFor } from './classifierFile';
 import { buildDatasetZip, DATASET_ZIP_NAME, DatasetRefused, loadDataset } from './datasetZip';
+import { baseFiles } from './baseFiles';
 import { decodeImage, ImageRejected } from './decode';
 import { embedImages } from './embed';
 import { explain } from './explain';
@@ -375,7 +376,10 @@ export class TransferStudio extends ProjectStudio {
   private async exportDataset(classes: ClassRef[], head: HeadConfig): Promise<void> {
     try {
       const { dataset, images, skipped } = await loadDataset(classes, (id) => project.loadImage(id).catch(() => undefined));
-      const blob = new Blob([buildDatasetZip(dataset, head, this.base?.spec)], { type: 'application/zip' });
+      const base = this.base ?? (await this.loading?.catch(() => null)) ?? null;
+      // the base as the browser uses it, for train.py to train on the same numbers offline
+      const files = base ? await baseFiles(base.full, base.spec, this.baseSource) : undefined;
+      const blob = new Blob([buildDatasetZip(dataset, head, base?.spec, new Date(), files)], { type: 'application/zip' });
       this.post({ type: 'transfer/datasetExported', name: DATASET_ZIP_NAME, blob, images, skipped });
     } catch (error) {
       if (error instanceof DatasetRefused) this.post({ type: 'transfer/error', code: error.code, detail: error.className });

@@ -1,0 +1,193 @@
+"""The exported train.py on real TensorFlow, offline (npm run test:python; scripts/test-python.sh).
+
+Usage: python test_train.py EXPORT_DIR [--quick]
+EXPORT_DIR holds the zips exportZips.ts wrote (zips.json lists them). For each base (MobileNet v1
+0.25, v2 0.35) the zip is unpacked and its train.py run as a user would, with the base the zip
+carries (no download; the network is not needed): fine-tuning the top 2 blocks with augmentation,
+and the head only (--fine-tune-blocks 0). Each run must write the model, the labels and the
+history, and the head's loss must fall. The head-only model must hold exactly the base's
+TensorFlow.js weights (the browser's numbers). Then the two-worker run (--strategy multiworker,
+TF_CONFIG per process, loopback ports): both workers finish the same epochs with the same losses,
+and only the chief writes the model. Bad input stops with a message naming the layer or the class.
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL='2', PYTHONUNBUFFERED='1', CUDA_VISIBLE_DEVICES='-1',
+           # offline: any download (Keras's ImageNet weights) fails at once instead of waiting
+           HTTP_PROXY='http://127.0.0.1:9', HTTPS_PROXY='http://127.0.0.1:9', NO_PROXY='')
+failures = []
+
+
+def check(condition, message):
+    print(('  ok   ' if condition else '  FAIL ') + message, flush=True)
+    if not condition:
+        failures.append(message)
+
+
+def unpack(zip_path, into):
+    if os.path.isdir(into):
+        shutil.rmtree(into)
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(into)
+    return into
+
+
+def train(folder, *args, env=None, timeout=600):
+    """Runs train.py in `folder` (its defaults: dataset/, base/); returns the CompletedProcess."""
+    started = time.time()
+    result = subprocess.run([sys.executable, 'train.py', *args], cwd=folder, env=env or ENV,
+                            capture_output=True, text=True, timeout=timeout)
+    print(f'  train.py {" ".join(args)}: exit {result.returncode}, {time.time() - started:.0f} s', flush=True)
+    return result
+
+
+def read_json(path):
+    with open(path, encoding='utf-8') as file:
+        return json.load(file)
+
+
+def tfjs_weights(folder):
+    """{'layer/weight': array} of base/model.json, with train.py's own reader."""
+    sys.path.insert(0, folder)
+    try:
+        import importlib
+        module = importlib.import_module('train')
+        importlib.reload(module)
+        return module.read_tfjs_weights(os.path.join(folder, 'base'))
+    finally:
+        sys.path.pop(0)
+        sys.modules.pop('train', None)
+
+
+def check_browser_weights(folder, family):
+    """The head-only model keeps the base's weights: they must be the TensorFlow.js files' numbers."""
+    import numpy as np
+    import tensorflow as tf
+    model = tf.keras.models.load_model(os.path.join(folder, 'out', 'classifier.keras'))
+    base = next(layer for layer in model.layers if hasattr(layer, 'layers'))
+    weights = tfjs_weights(folder)
+    names = ['conv1', 'conv_dw_13', 'conv_pw_13_bn'] if family == 'mobilenet_v1' else ['Conv1', 'block_16_depthwise', 'Conv_1_bn']
+    for name in names:
+        layer = base.get_layer(name)
+        keras_values = layer.get_weights()
+        tfjs_values = [value for key, value in weights.items() if key.startswith(name + '/')]
+        same = len(keras_values) == len(tfjs_values) and all(
+            any(a.shape == b.shape and np.array_equal(a, b) for b in tfjs_values) for a in keras_values)
+        check(same, f'{family}: layer {name} holds base/model.json\'s weights exactly')
+
+
+def check_run(folder, label, result, phases):
+    check(result.returncode == 0, f'{label}: exits 0')
+    if result.returncode != 0:
+        print(result.stdout[-3000:] + result.stderr[-3000:])
+        return None
+    out = os.path.join(folder, 'out')
+    for name in ('classifier.keras', 'labels.json', 'history.json'):
+        check(os.path.isfile(os.path.join(out, name)), f'{label}: writes {name}')
+    check('weights from base' in result.stdout, f'{label}: loads the base from base/ (the browser\'s weights)')
+    history = read_json(os.path.join(out, 'history.json'))
+    check(sorted(history) == sorted(phases), f'{label}: phases {sorted(history)} == {sorted(phases)}')
+    losses = history.get('head', {}).get('loss', [])
+    check(len(losses) >= 2 and losses[-1] < losses[0], f'{label}: the head\'s loss falls {losses}')
+    return history
+
+
+def run_base(zips, base_id, work):
+    info = zips[base_id]
+    folder = unpack(os.path.join(work, '..', info['zip']) if not os.path.isabs(info['zip']) else info['zip'], os.path.join(work, base_id))
+    os.makedirs(os.path.join(folder, 'out'))
+    outs = ['--out', 'out/classifier.keras', '--labels', 'out/labels.json', '--history', 'out/history.json']
+    print(f'{base_id}: fine-tuning 2 blocks with augmentation', flush=True)
+    history = check_run(folder, f'{base_id} fine-tuned', train(folder, *outs), ['head', 'fine_tune'])
+    if history:
+        check(len(history['fine_tune']['loss']) == 1, f'{base_id}: one fine-tuning epoch')
+        check(read_json(os.path.join(folder, 'out', 'labels.json')) == info['classes'], f'{base_id}: labels.json holds the classes')
+    print(f'{base_id}: the head only (--fine-tune-blocks 0, --epochs 2, --batch-size 4)', flush=True)
+    history = check_run(folder, f'{base_id} head only', train(folder, *outs, '--fine-tune-blocks', '0', '--epochs', '2', '--batch-size', '4'), ['head'])
+    if history:
+        check(len(history['head']['loss']) == 2, f'{base_id}: --epochs 2 gives 2 epochs')
+        check_browser_weights(folder, info['family'])
+    return folder
+
+
+def free_ports(count):
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(('127.0.0.1', 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+def run_two_workers(folder):
+    """Two processes, one TF_CONFIG each: worker 0 is the chief."""
+    print('two workers (--strategy multiworker, loopback)', flush=True)
+    cluster = {'worker': [f'localhost:{port}' for port in free_ports(2)]}
+    processes, started = [], time.time()
+    for index in range(2):
+        out = os.path.join(folder, f'worker{index}')
+        os.makedirs(out, exist_ok=True)
+        env = dict(ENV, TF_CONFIG=json.dumps({'cluster': cluster, 'task': {'type': 'worker', 'index': index}}))
+        args = ['--strategy', 'multiworker', '--fine-tune-blocks', '0', '--epochs', '2',
+                '--out', f'{out}/classifier.keras', '--labels', f'{out}/labels.json', '--history', f'{out}/history.json']
+        processes.append(subprocess.Popen([sys.executable, 'train.py', *args], cwd=folder, env=env,
+                                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+    try:
+        logs = [p.communicate(timeout=300)[0] for p in processes]
+    finally:
+        for p in processes:  # a worker left waiting for the other (one failed, or hung): stopped
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+    print(f'  two workers: exits {[p.returncode for p in processes]}, {time.time() - started:.0f} s', flush=True)
+    for index, (process, log) in enumerate(zip(processes, logs)):
+        check(process.returncode == 0, f'worker {index}: exits 0')
+        if process.returncode != 0:
+            print(log[-4000:])
+    epochs = [[line for line in log.splitlines() if line.startswith('Epoch ')] for log in logs]
+    check(len(epochs[0]) == 2 and epochs[0] == epochs[1], f'both workers finish the same epochs with the same losses: {epochs}')
+    check('2 replica(s)' in logs[0] and '2 replica(s)' in logs[1], 'each worker sees 2 replicas (global batch doubled)')
+    check(os.path.isfile(os.path.join(folder, 'worker0', 'classifier.keras')), 'the chief (worker 0) writes the model')
+    check(not os.path.exists(os.path.join(folder, 'worker1', 'classifier.keras')), 'worker 1 writes no model')
+
+
+def run_bad_input(v1_folder, v2_folder):
+    print('bad input', flush=True)
+    result = train(v2_folder, '--base', os.path.join(v1_folder, 'base'), '--epochs', '1')
+    check(result.returncode != 0 and 'layer ' in result.stderr and 'base files' in result.stderr,
+          f'another base\'s files: stops naming the layer ({result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""})')
+    empty = os.path.join(v2_folder, 'dataset', '1')
+    for file in os.listdir(empty):
+        os.remove(os.path.join(empty, file))
+    result = train(v2_folder, '--epochs', '1')
+    check(result.returncode != 0 and "class '1' has no images" in result.stderr, 'an empty class: stops naming the class')
+
+
+def main():
+    export_dir = os.path.abspath(sys.argv[1])
+    quick = '--quick' in sys.argv
+    zips = read_json(os.path.join(export_dir, 'zips.json'))
+    work = os.path.join(export_dir, 'runs')
+    os.makedirs(work, exist_ok=True)
+    started = time.time()
+    v1 = run_base(zips, 'mobilenet_v1_0.25', work)
+    v2 = run_base(zips, 'mobilenet_v2_0.35', work)
+    if not quick:
+        run_two_workers(v1)
+    run_bad_input(v1, v2)
+    print(f'{len(failures)} failure(s), {time.time() - started:.0f} s')
+    sys.exit(1 if failures else 0)
+
+
+if __name__ == '__main__':
+    main()
