@@ -16,3 +16,11 @@ export async function savedArtifacts(model: tf.LayersModel): Promise<SavedArtifa
   if (!saved?.weightSpecs || !saved.weightData || !saved.modelTopology) throw new Error('nothing was saved');
   return saved as SavedArtifacts;
 }
+
+/** The weight data as one byte array (tfjs may hand it over in parts). */
+export function weightBytes(data: tf.io.WeightData): Uint8Array {
+  const parts = (Array.isArray(data) ? data : [data]).map((part) => new Uint8Array(part));
+  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  parts.reduce((offset, part) => (bytes.set(part, offset), offset + part.length), 0);
+  return bytes;
+}

@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ModelSource } from '../../../worker/protocol';
 import type { BaseSpec } from '../bases';
+import { savedArtifacts, weightBytes } from './artifacts';
 import type { BaseFiles, TextFile } from './datasetZip';
 
 /** the weight file model.json names */
@@ -17,16 +18,8 @@ export const NOTICE_NAMES = ['PROVENANCE.md', 'LICENSE', 'LICENSE.txt', 'LICENSE
 
 /** model.json + weights.bin of `model` as loaded (nothing written anywhere). */
 export async function savedModelFiles(model: tf.LayersModel): Promise<Pick<BaseFiles, 'modelJson' | 'weights'>> {
-  let saved: tf.io.ModelArtifacts | null = null;
-  await model.save(tf.io.withSaveHandler(async (artifacts) => {
-    saved = artifacts;
-    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-  }));
-  const artifacts = saved as tf.io.ModelArtifacts | null;
-  if (!artifacts?.modelTopology || !artifacts.weightSpecs || !artifacts.weightData) throw new Error('the base could not be saved');
-  const parts = (Array.isArray(artifacts.weightData) ? artifacts.weightData : [artifacts.weightData]).map((part) => new Uint8Array(part));
-  const bytes = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  parts.reduce((offset, part) => (bytes.set(part, offset), offset + part.length), 0);
+  const artifacts = await savedArtifacts(model);
+  const bytes = weightBytes(artifacts.weightData);
   const modelJson = JSON.stringify({
     format: 'layers-model',
     generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,

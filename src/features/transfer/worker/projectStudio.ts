@@ -16,7 +16,7 @@ import { decodeImage } from './decode';
 import { cutLayerFor } from './finetune';
 import { disposeModel } from './head';
 import { Persistence } from './persistence';
-import { savedArtifacts } from './artifacts';
+import { savedArtifacts, weightBytes } from './artifacts';
 import { MAX_PROJECT_BYTES, ProjectRefused, readProject, writeProject, type ModelArtifactsData, type Project, type WeightSpec } from './projectFile';
 import * as store from './projectStore';
 import { StudioBase } from './studioBase';
@@ -28,9 +28,7 @@ type Current = { classes: ClassRef[]; head: HeadConfig; base: BaseId };
 /** The model's topology, weight specs and weight bytes (nothing written anywhere). */
 export async function modelArtifacts(model: tf.LayersModel): Promise<ModelArtifactsData> {
   const saved = await savedArtifacts(model);
-  const parts = (Array.isArray(saved.weightData) ? saved.weightData : [saved.weightData]).map((part) => new Uint8Array(part));
-  const weightData = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  parts.reduce((offset, part) => (weightData.set(part, offset), offset + part.length), 0);
+  const weightData = weightBytes(saved.weightData);
   return { modelTopology: saved.modelTopology as object, weightSpecs: saved.weightSpecs as WeightSpec[], weightData };
 }
 
