@@ -63,6 +63,19 @@ test('1366 × 768: class cards, Train and the prediction on one screen; the curv
   await expect(page.locator('#studio-code')).toBeInViewport();
 });
 
+test('1280 × 720: the same three, with the instant prediction (before any training)', async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 1280, height: 720 });
+  await openStudio(page, '');
+  const cards = await fillThreeClasses(page);
+  await page.getByTestId('predict-input').setInputFiles(imagesOf('2').at(-1)!);
+  await expect(page.getByTestId('prediction')).toHaveAttribute('data-source', 'instant', { timeout: 60_000 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  for (const k of [0, 1, 2]) await expectWhollyInView(page, cards.nth(k), `class card ${k + 1}`);
+  await expectWhollyInView(page, page.getByRole('button', { name: 'Train model', exact: true }), 'Train');
+  await expectWhollyInView(page, page.getByTestId('prediction'), 'prediction');
+});
+
 test('1024 × 768 tablet: one column in the main flow\'s order (classes, Train, prediction), then the rest', async ({ page }) => {
   await page.setViewportSize({ width: 1024, height: 768 });
   await openStudio(page, '');
