@@ -123,7 +123,7 @@ test('MobileNet v2 0.35 fine-tuned (the top block, 1 epoch): predicts, explains 
   expect(python).toContain('fine-tuning: top 1 block(s) (block 16, then Conv_1), 1 epochs');
   expect(python).toContain('FINE_TUNE_BLOCKS = 1');
   expect(python).toContain("layer.trainable = in_top_blocks or layer.name == 'Conv_1'");
-  expect(python).toContain('    fine_tune(model, base, train_ds, val_ds)');
+  expect(python).toContain('fine_tune(model, base, train_ds, val_ds, args, strategy)');
   expect(python).toContain('tf.keras.applications.MobileNetV2(');
   await page.getByRole('tab', { name: /TensorFlow\.js/ }).click();
   await expect(code).toContainText('// Transfer learning on MobileNet v2 0.35 with TensorFlow.js');
