@@ -9,6 +9,9 @@ history, and the head's loss must fall. The head-only model must hold exactly th
 TensorFlow.js weights (the browser's numbers). Then the two-worker run (--strategy multiworker,
 TF_CONFIG per process, loopback ports): both workers finish the same epochs with the same losses,
 and only the chief writes the model. Bad input stops with a message naming the layer or the class.
+Each run of the v1 and v2 zips also writes studio/ (the classifier for the studio's "Import a model");
+those files, 5 photos and the model's predictions on them are kept in .python-out/<base>/<run>/
+(PYTHON_OUT_DIR overrides) for e2e/trainpy-import.spec.ts.
 """
 import json
 import os
@@ -25,6 +28,8 @@ ENV = dict(os.environ, TF_CPP_MIN_LOG_LEVEL='2', PYTHONUNBUFFERED='1', CUDA_VISI
            # offline: any download (Keras's ImageNet weights) fails at once instead of waiting
            HTTP_PROXY='http://127.0.0.1:9', HTTPS_PROXY='http://127.0.0.1:9', NO_PROXY='')
 failures = []
+# train.py's studio/ files and predictions, kept for the e2e import (git-ignored; not test-results/, which Playwright empties)
+PYTHON_OUT = os.environ.get('PYTHON_OUT_DIR', os.path.normpath(os.path.join(HERE, '..', '..', '.python-out')))
 
 
 def check(condition, message):
@@ -105,18 +110,57 @@ def run_base(zips, base_id, work):
     info = zips[base_id]
     folder = unpack(os.path.join(work, '..', info['zip']) if not os.path.isabs(info['zip']) else info['zip'], os.path.join(work, base_id))
     os.makedirs(os.path.join(folder, 'out'))
-    outs = ['--out', 'out/classifier.keras', '--labels', 'out/labels.json', '--history', 'out/history.json']
+    outs = ['--out', 'out/classifier.keras', '--labels', 'out/labels.json', '--history', 'out/history.json', '--studio', 'out/studio']
     print(f'{base_id}: fine-tuning 2 blocks with augmentation', flush=True)
     history = check_run(folder, f'{base_id} fine-tuned', train(folder, *outs), ['head', 'fine_tune'])
     if history:
         check(len(history['fine_tune']['loss']) == 1, f'{base_id}: one fine-tuning epoch')
         check(read_json(os.path.join(folder, 'out', 'labels.json')) == info['classes'], f'{base_id}: labels.json holds the classes')
+        keep_for_studio(folder, base_id, 'fine-tuned', info, 2)
     print(f'{base_id}: the head only (--fine-tune-blocks 0, --epochs 2, --batch-size 4)', flush=True)
     history = check_run(folder, f'{base_id} head only', train(folder, *outs, '--fine-tune-blocks', '0', '--epochs', '2', '--batch-size', '4'), ['head'])
     if history:
         check(len(history['head']['loss']) == 2, f'{base_id}: --epochs 2 gives 2 epochs')
         check_browser_weights(folder, info['family'])
+        keep_for_studio(folder, base_id, 'head-only', info, 0)
     return folder
+
+
+def keep_for_studio(folder, base_id, run, info, blocks):
+    """train.py's studio/ files (for "Import a model") and its model's predictions on 5 of the photos
+    (resized to 224 x 224 PNGs, so the browser decodes the same pixels) into .python-out/<base>/<run>/,
+    where e2e/trainpy-import.spec.ts imports them into the built app and predicts the same photos."""
+    import numpy as np
+    import tensorflow as tf
+    from PIL import Image
+    studio = os.path.join(folder, 'out', 'studio')
+    names = ['metadata.json', 'weights.json', 'weights.bin']
+    check(all(os.path.isfile(os.path.join(studio, name)) for name in names), f'{base_id} {run}: writes studio/ ({", ".join(names)})')
+    if not os.path.isfile(os.path.join(studio, 'metadata.json')):
+        return
+    metadata = read_json(os.path.join(studio, 'metadata.json'))
+    check(metadata['labels'] == info['classes'] and metadata['baseId'] == base_id and metadata['fineTunedBlocks'] == blocks,
+          f'{base_id} {run}: studio/metadata.json: labels, base, {blocks} fine-tuned block(s)')
+    keep = os.path.join(PYTHON_OUT, base_id, run)
+    if os.path.isdir(keep):
+        shutil.rmtree(keep)
+    shutil.copytree(studio, os.path.join(keep, 'studio'))
+    os.makedirs(os.path.join(keep, 'photos'))
+    photos = []
+    for k, name in [(0, 0), (0, 1), (1, 0), (1, 1), (2, 0)]:  # the first photos of classes 0, 1, 2
+        cls = info['classes'][k]
+        source = sorted(os.listdir(os.path.join(folder, 'dataset', cls)))[name]
+        png = os.path.join(keep, 'photos', f'{cls}-{os.path.splitext(source)[0]}.png')
+        Image.open(os.path.join(folder, 'dataset', cls, source)).convert('RGB').resize((224, 224), Image.BILINEAR).save(png)
+        photos.append(png)
+    model = tf.keras.models.load_model(os.path.join(folder, 'out', 'classifier.keras'))
+    pixels = np.stack([np.asarray(Image.open(png), dtype='float32') for png in photos])
+    probabilities = model.predict(pixels, verbose=0)
+    predictions = [{'photo': os.path.basename(png), 'top': metadata['labels'][int(np.argmax(p))], 'probabilities': [float(x) for x in p]}
+                   for png, p in zip(photos, probabilities)]
+    with open(os.path.join(keep, 'predictions.json'), 'w', encoding='utf-8') as file:
+        json.dump({'base': base_id, 'run': run, 'labels': metadata['labels'], 'predictions': predictions}, file, indent=2)
+    print(f'  kept {keep} (studio/, 5 photos, predictions.json) for e2e/trainpy-import.spec.ts', flush=True)
 
 
 def free_ports(count):

@@ -132,6 +132,8 @@ export type TransferErrorCode =
   | 'importTooLarge'
   /** the weights do not fit the model's layers */
   | 'importShapes'
+  /** train.py's classifier was trained on another base than the one loaded (detail: its base) */
+  | 'importOtherBase'
   /** dataset zip: a class name cannot be a folder name (detail: the name) */
   | 'datasetBadName'
   /** dataset zip: two class names are one folder on some file system (detail: the second name) */

@@ -43,6 +43,7 @@ class Layer:
     def __init__(self, name):
         self.name = name
         self.trainable = True
+        self.weights = []  # (write_studio: the stand-in base has no values to write)
 
 def v1_names():
     names = ['input_1', 'conv1', 'conv1_bn', 'conv1_relu']
@@ -138,7 +139,7 @@ script, stub, data, out = sys.argv[1:5]
 sys.path.insert(0, stub)
 import tensorflow
 # --imagenet-weights: the stand-in has no weights to load (the real-TensorFlow test, scripts/python/, loads base/)
-sys.argv = [script, '--data', data, '--out', out + '/classifier.keras', '--labels', out + '/labels.json', '--history', out + '/history.json', '--imagenet-weights']
+sys.argv = [script, '--data', data, '--out', out + '/classifier.keras', '--labels', out + '/labels.json', '--history', out + '/history.json', '--studio', out + '/studio', '--imagenet-weights']
 try:
     runpy.run_path(script, run_name='__main__')
 finally:

@@ -7,6 +7,7 @@ import type { ResolvedInput } from './codegen';
 import type { Augmentation, HeadConfig, OptimizerName, Pooling } from './meta';
 import { augmentsFineTuning, IMAGE_SIZE, refits, REGION_POOL, REGION_SCALE } from './meta';
 import { BASE_FOLDER, fitFunctions, loadBaseFunction, saveFunctions, strategyFunctions, tfjsWeightFunctions } from './codegenPythonBase';
+import { studioArgument, studioFunctions } from './codegenPythonStudio';
 
 /** Keras's optimizer class for each of the studio's names. */
 export const KERAS_OPTIMIZERS: Record<OptimizerName, string> = { sgd: 'SGD', rmsprop: 'RMSprop', adam: 'Adam' };
@@ -57,6 +58,7 @@ function header(summary: string[], base: BaseSpec): string[] {
     'import os',
     'import re',
     'import tempfile',
+    'import time',
     '',
     'import tensorflow as tf',
     'from tensorflow.keras import layers',
@@ -106,6 +108,7 @@ function parseArgs(head: HeadConfig): string[] {
     "    parser.add_argument('--out', default='classifier.keras', help='where to save the trained model')",
     "    parser.add_argument('--labels', default='labels.json', help='where to write the class names')",
     "    parser.add_argument('--history', default='history.json', help='where to write the loss and accuracy per epoch')",
+    studioArgument(),
     `    parser.add_argument('--base', default='${BASE_FOLDER}', help="folder of the base's TensorFlow.js files (model.json + weights)")`,
     "    parser.add_argument('--imagenet-weights', action='store_true', help=\"download Keras's ImageNet weights instead of --base\")",
     "    parser.add_argument('--base-alpha', type=float, default=BASE_ALPHA, help='width multiplier of the base (another needs --imagenet-weights)')",
@@ -350,6 +353,8 @@ function mainFunction(head: HeadConfig): string[] {
     "    epochs = sum(len(phase.get('loss', [])) for phase in history.values())",
     "    print(f'finished: {epochs} epochs')",
     '    save(model, args, history, is_chief(strategy))',
+    '    if is_chief(strategy):',
+    "        write_studio(model, base, args.studio, args.fine_tune_blocks if 'fine_tune' in history else 0)",
     '',
     '',
     "if __name__ == '__main__':",
@@ -367,6 +372,7 @@ export function pythonScript(input: ResolvedInput, summary: string[]): string {
     ...dataFunctions(head),
     ...modelFunctions(head, base),
     ...fineTuneFunctions(head, base),
+    ...studioFunctions(head, base),
     ...strategyFunctions(),
     ...fitFunctions(),
     ...mainFunction(head),

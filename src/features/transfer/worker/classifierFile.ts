@@ -7,6 +7,7 @@ import { savedArtifacts } from './artifacts';
 import { BASES, type BaseId, type BaseSpec } from '../bases';
 import { IMAGE_SIZE, type HeadConfig } from '../meta';
 import { checkModelJson, ModelFilesRefused, type ModelFilesCode } from './modelFiles';
+import { PREPROCESSING } from '../trainedFormat';
 
 export const MODEL_FILE = 'model.json';
 export const WEIGHTS_FILE = 'classifier.weights.bin';
@@ -21,6 +22,8 @@ export interface ClassifierMetadata {
   preprocessing: string;
   /** the base, in words */
   base: string;
+  /** train.py's classifier (trainedFormat.ts): weights by layer name in weights.json + weights.bin, rebuilt on the loaded base */
+  weightsByLayer?: string;
   /** the base's registry id (bases.ts); absent in files exported before the registry (MobileNet v1 0.25) */
   baseId?: BaseId;
   head: HeadConfig;
@@ -31,7 +34,7 @@ export interface ClassifierMetadata {
 
 /** Why an import was refused: the studio shows `transfer.error.<code>` (detail: names or sizes). */
 export class ImportInvalid extends Error {
-  constructor(message: string, readonly code: ModelFilesCode | 'importShapes' = 'importFailed', readonly detail?: string) {
+  constructor(message: string, readonly code: ModelFilesCode | 'importShapes' | 'importOtherBase' = 'importFailed', readonly detail?: string) {
     super(message);
   }
 }
@@ -48,7 +51,7 @@ export function metadataFor(labels: string[], head: HeadConfig, fineTunedBlocks:
     version: 1,
     labels,
     imageSize: IMAGE_SIZE,
-    preprocessing: 'RGB, centre square crop, resize to 224 × 224 (bilinear), then x / 127.5 − 1',
+    preprocessing: PREPROCESSING,
     base: `${spec.label} @ 224 (ImageNet), cut at ${spec.cutLayer}${fineTunedBlocks > 0 ? `, top ${fineTunedBlocks} block(s) fine-tuned` : ''}`,
     baseId: spec.id,
     head,
@@ -75,7 +78,7 @@ export async function exportClassifier(model: tf.LayersModel, metadata: Classifi
   ];
 }
 
-function parseMetadata(text: string): ClassifierMetadata {
+export function parseMetadata(text: string): ClassifierMetadata {
   let value: unknown;
   try {
     value = JSON.parse(text);

@@ -165,6 +165,8 @@ function readme(classes: DatasetClass[], images: number, withBase: boolean): str
     '  TF_CONFIG=\'{"cluster": {"worker": ["localhost:12345", "localhost:12346"]}, "task": {"type": "worker", "index": 0}}\' python train.py --strategy multiworker',
     '  TF_CONFIG=\'{"cluster": {"worker": ["localhost:12345", "localhost:12346"]}, "task": {"type": "worker", "index": 1}}\' python train.py --strategy multiworker',
     'Worker 0 (the chief) writes the files; the batch is --batch-size on each worker.',
+    'Back to the studio: train.py also writes studio/ (--studio): open the studio with the same base, then',
+    '"Import a model…" and pick studio/metadata.json, studio/weights.json and studio/weights.bin.',
     'Keras reads the folders with tf.keras.utils.image_dataset_from_directory:',
     'add more images to a class folder and run train.py again.',
     '',

@@ -158,7 +158,7 @@ export abstract class ProjectStudio extends StudioBase {
     this.trained = trained;
     disposeModel(this.scratch);
     this.scratch = null;
-    this.imported?.model.dispose();
+    this.releaseImported();
     this.imported = null;
     this.importedFiles = null;
   }

@@ -7,6 +7,7 @@ import type { ClassRef, TransferToWorker } from '../../../worker/protocol';
 import { baseSpec, LEGACY_BASE, type BaseId } from '../bases';
 import { refits, type HeadConfig } from '../meta';
 import { combine, exportClassifier, importClassifier, ImportInvalid, metadataFor } from './classifierFile';
+import { importTrained, isTrainedFiles } from './trainedFiles';
 import { buildDatasetZip, DATASET_ZIP_NAME, DatasetRefused, loadDataset } from './datasetZip';
 import { baseFiles } from './baseFiles';
 import { decodeImage, ImageRejected } from './decode';
@@ -361,9 +362,11 @@ export class TransferStudio extends ProjectStudio {
   private async importModel(files: File[]): Promise<void> {
     await this.backendReady();
     try {
-      const { model, metadata } = await importClassifier(files);
-      this.imported?.model.dispose();
-      this.imported = { model, labels: metadata.labels };
+      // train.py's classifier (weights by layer name) is rebuilt on the loaded base; an exported one holds its own
+      const base = isTrainedFiles(files) ? (this.base ?? (await this.loading?.catch(() => null)) ?? null) : null;
+      const { model, metadata, release } = isTrainedFiles(files) ? await importTrained(files, base) : { ...(await importClassifier(files)), release: undefined };
+      this.releaseImported();
+      this.imported = { model, labels: metadata.labels, release };
       this.importedFiles = files;
       this.post({ type: 'transfer/modelImported', labels: metadata.labels });
     } catch (error) {

@@ -38,7 +38,7 @@ export abstract class StudioBase {
   /** the frozen base up to each cut layer in use */
   protected readonly lowers = new Map<string, tf.LayersModel>();
   /** a classifier imported from files (base + head in one), used for predictions instead */
-  protected imported: { model: tf.LayersModel; labels: string[] } | null = null;
+  protected imported: { model: tf.LayersModel; labels: string[]; release?: () => void } | null = null;
   /** where the base model came from, and the files of the imported classifier: to load them again on a new backend */
   protected baseSource: Extract<TransferToWorker, { type: 'transfer/loadModel' }>['source'] | null = null;
   protected importedFiles: File[] | null = null;
@@ -126,6 +126,13 @@ export abstract class StudioBase {
     }
     disposeModel(model);
     return null;
+  }
+
+  /** Frees the imported classifier (one rebuilt on the base frees only its own weights: the base's layers stay). */
+  protected releaseImported(): void {
+    if (this.imported?.release) this.imported.release();
+    else this.imported?.model.dispose();
+    this.imported = null;
   }
 
   protected disposeTrained(): void {
