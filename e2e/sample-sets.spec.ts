@@ -1,11 +1,13 @@
 /**
  * "Try a sample set": the public photo sets served from the app's own origin (../shared/datasets at
  * /samples/, by the preview server's sharedDatasets() plugin), with attribution and licence shown;
- * one click fills the classes through the drops' path (saved: a reload keeps them).
+ * one click fills the classes through the drops' path (saved: a reload keeps them), and before any
+ * training the instant prediction names the class of photos of the set that were held back.
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './offline';
-import { openStudio } from './studio';
+import { join } from 'node:path';
+import { openStudio, SHARED } from './studio';
 
 test('a sample set fills 10 classes from the app itself, with its attribution and licence', async ({ page }) => {
   test.setTimeout(240_000);
@@ -47,6 +49,22 @@ test('a sample set fills 10 classes from the app itself, with its attribution an
   await expect(page.getByTestId('rejections')).toHaveCount(0);
   // 50 photos + the index, all from this origin (the offline fixture fails the test on any other)
   expect(sampleRequests.filter((url) => url.endsWith('.jpg'))).toHaveLength(50);
+
+  // Before any training, the instant prediction: one held-back photo of each class (the set's own
+  // order, past the 5 loaded), right in most cases.
+  const index = await (await page.request.get('/samples/index.json')).json();
+  const set = index.sets.find((s: { id: string }) => s.id === 'sign-language-digits');
+  let right = 0;
+  for (const [k, { name, files }] of (set.classes as { name: string; files: string[] }[]).entries()) {
+    const before = await page.getByTestId('prediction').count() > 0 ? Number(await page.getByTestId('prediction').getAttribute('data-request')) : 0;
+    await page.getByTestId('predict-input').setInputFiles(join(SHARED, 'datasets', 'sign-language-digits', files.at(-1)!));
+    const shown = page.locator(`[data-testid="prediction"][data-request="${before + 1}"][data-ready="true"]`);
+    await expect(shown).toHaveAttribute('data-source', 'instant', { timeout: 60_000 });
+    if ((await shown.textContent())!.startsWith(`${name} (`)) right++;
+    expect(name).toBe(String(k));
+  }
+  console.log(`instant prediction on 10 held-back photos of the sample set: ${right} right`);
+  expect(right, 'held-back photos whose class the instant prediction named, of 10').toBeGreaterThanOrEqual(6);
 
   // saved photo by photo: a reload brings back the same classes
   await page.reload();
