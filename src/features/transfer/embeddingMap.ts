@@ -5,6 +5,7 @@
  * regions in that plane. Pure: no DOM, no tfjs (the worker computes, the page draws).
  */
 import { pca, unproject, type Pca } from './pca';
+import { averagePool } from './averagePool';
 
 /** One image on the map. */
 export interface MapPoint {
@@ -59,14 +60,9 @@ export interface EmbeddingMapResult {
 /** Cells per side of the decision-region grid. */
 export const REGION_GRID = 64;
 
-/** The embedding [7, 7, 256] (channels last) averaged over the 49 positions: 256 values. */
-export function poolEmbedding(embedding: ArrayLike<number>, channels: number): Float64Array {
-  const pooled = new Float64Array(channels);
-  const positions = embedding.length / channels;
-  for (let p = 0; p < positions; p++) for (let c = 0; c < channels; c++) pooled[c] += embedding[p * channels + c];
-  for (let c = 0; c < channels; c++) pooled[c] /= positions;
-  return pooled;
-}
+/** The embedding [7, 7, channels] (channels last) averaged over the 49 positions: `channels` values. */
+export const poolEmbedding = (embedding: ArrayLike<number>, channels: number): Float64Array =>
+  averagePool(embedding, channels, Math.round(Math.sqrt(embedding.length / channels)), (length) => new Float64Array(length));
 
 /** The points of the map and the PCA behind them, from each image's pooled embedding. */
 export function projectImages(images: { imageId: string; classIndex: number; pooled: Float64Array }[], channels: number): { points: MapPoint[]; pca: Pca } {

@@ -9,8 +9,8 @@ import { decide, extentOf, planeGrid, poolEmbedding, projectImages, REGION_GRID,
 import { EMBEDDING_SHAPE } from '../meta';
 import type { Pca } from '../pca';
 import type { BaseModel } from './model';
-import { stackEmbeddings } from './embed';
 import { splitFixedLayers } from './head';
+import { pooledRows } from './pooled';
 import { isHeadOnly, type StudioView, type Trained } from './studioView';
 
 /** Cells of the embeddings' 7 × 7 grid (every base's). */
@@ -45,10 +45,10 @@ export function mapPooling(trained: Trained | null): MapPooling | RegionsUnavail
   return { layers: fixed, rest, width };
 }
 
-/** Each embedding through the head's pooling layers: rows of `pooling.width` values. */
-function poolThrough(pooling: MapPooling, embeddings: Float32Array[]): Float64Array[] {
+/** Each embedding through the head's pooling layers (pooled.ts: each computed once): rows of `pooling.width` values. */
+function poolThrough(pooling: MapPooling, embeddings: Float32Array[], channels: number): Float64Array[] {
   if (embeddings.length === 0) return [];
-  const data = tf.tidy(() => pooling.layers.reduce<tf.Tensor>((x, layer) => layer.apply(x) as tf.Tensor, stackEmbeddings(embeddings)).dataSync() as Float32Array);
+  const data = pooledRows(pooling.layers, embeddings, [EMBEDDING_SHAPE[0], EMBEDDING_SHAPE[1], channels], pooling.width);
   return Array.from({ length: embeddings.length }, (_, n) => Float64Array.from(data.subarray(n * pooling.width, (n + 1) * pooling.width)));
 }
 
@@ -88,7 +88,7 @@ export function embeddingMap(view: StudioView, classes: ClassRef[]): Omit<Embedd
   const trained = view.trained();
   const pooling = mapPooling(trained);
   const channels = (found[0]?.embedding.length ?? EMBEDDING_SHAPE[2] * CELLS) / CELLS;
-  const pooled = typeof pooling === 'string' ? found.map((image) => poolEmbedding(image.embedding, channels)) : poolThrough(pooling, found.map((image) => image.embedding));
+  const pooled = typeof pooling === 'string' ? found.map((image) => poolEmbedding(image.embedding, channels)) : poolThrough(pooling, found.map((image) => image.embedding), channels);
   const { points, pca } = projectImages(
     found.map((image, n) => ({ imageId: image.imageId, classIndex: image.classIndex, pooled: pooled[n] })),
     typeof pooling === 'string' ? channels : pooling.width,

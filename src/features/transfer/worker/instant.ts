@@ -10,34 +10,15 @@
  * average 0.625 and 0.765. Length 1 beat raw features with 1–5 photos per class (by up to 8 points).
  * Plain arrays only (no tensors): pure, and tested in Node (instant.test.ts).
  */
+import { averagePool } from '../averagePool';
 import { REGION_POOL } from '../meta';
-
-/** The embeddings' grid: 7 × 7 cells. */
-const GRID = 7;
-/** Windows per side of the region pooling: ⌊7 / 3⌋ = 2. */
-const WINDOWS = Math.floor(GRID / REGION_POOL);
 
 /**
  * Average pooling of an embedding (row-major [7, 7, channels]) over REGION_POOL² windows with
  * stride REGION_POOL ('valid'), flattened as Keras flattens [2, 2, channels]: [(wy·2 + wx)·channels + c].
  */
-export function poolRegions(embedding: Float32Array, channels: number): Float32Array {
-  const pooled = new Float32Array(WINDOWS * WINDOWS * channels);
-  const cells = REGION_POOL * REGION_POOL;
-  for (let wy = 0; wy < WINDOWS; wy++) {
-    for (let wx = 0; wx < WINDOWS; wx++) {
-      const out = (wy * WINDOWS + wx) * channels;
-      for (let y = wy * REGION_POOL; y < (wy + 1) * REGION_POOL; y++) {
-        for (let x = wx * REGION_POOL; x < (wx + 1) * REGION_POOL; x++) {
-          const cell = (y * GRID + x) * channels;
-          for (let c = 0; c < channels; c++) pooled[out + c] += embedding[cell + c];
-        }
-      }
-      for (let c = 0; c < channels; c++) pooled[out + c] /= cells;
-    }
-  }
-  return pooled;
-}
+export const poolRegions = (embedding: Float32Array, channels: number): Float32Array =>
+  averagePool(embedding, channels, REGION_POOL, (length) => new Float32Array(length));
 
 /** The mean of equally long vectors (null for none). */
 export function mean(vectors: Float32Array[]): Float32Array | null {
