@@ -4,128 +4,18 @@
  */
 import { startTransition, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useWorker } from '../../../client/WorkerProvider';
-import type { EpochLogs, Evaluation, FromWorker, ImageRejection, ModelSource, ModelStatus, RestoredImage, StorageCode, TrainPhase, TrainTimings, TransferErrorCode, NumericsSummary } from '../../../worker/protocol';
+import type { Evaluation, FromWorker, ModelSource, ModelStatus, TransferErrorCode, NumericsSummary } from '../../../worker/protocol';
 import { augmentsFineTuning, DEFAULT_HEAD, isIdentityAugmentation, MAX_CLASSES, normalizeHead, type HeadConfig } from '../meta';
 import { baseSpec, DEFAULT_BASE, type BaseId } from '../bases';
 import { resolveBaseUrl } from './defaultModelUrl';
 import { readSettings, withRestoredImages, writeSettings } from './projectSettings';
 import { classRefs, usePrediction } from './usePrediction';
 import { applyPlan, planClasses } from './photoSetClasses';
+import { advance, DATASET_ERRORS, download, isRunning, markSaved, newClass, restoredView, startView, type ClassView, type DatasetView, type Rejection, type ReliabilityNotice, type StorageRefusal, type TrainingView, type PreviousRun } from './transferViews';
 
-export interface ImageView {
-  id: string;
-  name: string;
-  /** object URL of the thumbnail JPEG */
-  url: string;
-  /** false when the browser refused to save it (storage full): it is lost on a reload */
-  saved?: boolean;
-}
-
-export interface ClassView {
-  id: string;
-  name: string;
-  images: ImageView[];
-}
-
-export interface Rejection {
-  classId: string;
-  name: string;
-  code: ImageRejection;
-}
-
-export interface TrainingView {
-  jobId: number;
-  phase: TrainPhase;
-  epoch: number;
-  epochs: number;
-  history: EpochLogs[];
-  embedded: number;
-  toEmbed: number;
-  imagesPerSec: number;
-  elapsedMs: number;
-  timings?: TrainTimings;
-  /** where the current phase began, for its ETA */
-  phaseStart: { epoch: number; elapsedMs: number };
-  /** epochs of head training before fine-tuning started (null: no fine-tuning in this run) */
-  fineTuneFrom: number | null;
-  /** the run's validation results, once done */
-  evaluation?: Evaluation;
-  /** whether the run trained on augmented images (fine-tuning, or the Tiny VGG, with augmentation on) */
-  augmented?: boolean;
-}
-
-/** The run before the current one of the same kind, drawn dashed beside it: with and without augmentation compared. */
-export interface PreviousRun {
-  history: EpochLogs[];
-  augmented: boolean;
-}
-
-type ProgressMessage = Extract<FromWorker, { type: 'transfer/trainProgress' }>;
-
-/** A run's view after one progress message. */
-function advance(current: TrainingView | null, message: ProgressMessage): TrainingView {
-  const history = message.logs ? [...(current?.history ?? []), message.logs] : current?.history ?? [];
-  return {
-    jobId: message.jobId,
-    phase: message.phase,
-    epoch: message.epoch,
-    epochs: message.epochs,
-    history,
-    embedded: message.embedded ?? current?.embedded ?? 0,
-    toEmbed: message.toEmbed ?? current?.toEmbed ?? 0,
-    imagesPerSec: message.imagesPerSec ?? current?.imagesPerSec ?? 0,
-    elapsedMs: message.elapsedMs,
-    phaseStart: current && current.phase === message.phase ? current.phaseStart : { epoch: current?.epoch ?? 0, elapsedMs: current?.elapsedMs ?? 0 },
-    fineTuneFrom: current?.fineTuneFrom ?? (message.phase === 'fineTuning' ? (current?.history.length ?? 0) : null),
-    augmented: current?.augmented,
-  };
-}
-
-const startView = (jobId: number, epochs: number): TrainingView => ({ jobId, phase: 'embedding', epoch: 0, epochs, history: [], embedded: 0, toEmbed: 0, imagesPerSec: 0, elapsedMs: 0, phaseStart: { epoch: 0, elapsedMs: 0 }, fineTuneFrom: null });
-
+export type { ClassView, DatasetView, ImageView, PreviousRun, Rejection, ReliabilityNotice, StorageRefusal, TrainingView } from './transferViews';
+export { isRunning } from './transferViews';
 export type { PredictionView } from './usePrediction';
-
-/** The dataset zip export: in progress, downloaded (with its object URL), or refused. */
-export type DatasetView =
-  | { status: 'working' }
-  | { status: 'done'; name: string; url: string; images: number; skipped: number }
-  | { status: 'error'; code: TransferErrorCode; detail?: string };
-const DATASET_ERRORS = new Set<TransferErrorCode>(['datasetBadName', 'datasetDuplicateName', 'datasetEmpty', 'datasetFailed']);
-
-/** Something went wrong underneath and the studio carried on: the backend changed, or the worker was restarted. */
-export type ReliabilityNotice =
-  | { kind: 'backendLost'; backend: string }
-  | { kind: 'workerRestarted' }
-  | { kind: 'backendRejected'; backend: string; now: string; reason: 'precision' | 'mismatch'; detail: string };
-/** Whether a run in this phase is still going (Stop applies). */
-export const isRunning = (phase: TrainPhase) => phase === 'embedding' || phase === 'training' || phase === 'fineTuning' || phase === 'refitting';
-
-const newClass = (name: string): ClassView => ({ id: crypto.randomUUID(), name, images: [] });
-const restoredView = (image: RestoredImage): ImageView => ({ id: image.id, name: image.name, url: URL.createObjectURL(image.thumbnail), saved: true });
-
-/** The classes with these photos marked saved or not (classes without them unchanged, for the memoised cards). */
-function markSaved(classes: ClassView[], imageIds: string[], saved: boolean): ClassView[] {
-  const marked = new Set(imageIds);
-  return classes.map((c) => (c.images.some((image) => marked.has(image.id)) ? { ...c, images: c.images.map((image) => (marked.has(image.id) ? { ...image, saved } : image)) } : c));
-}
-
-/** The browser's last refusal to save (storage full or another failure), and whether it was the trained classifier. */
-export interface StorageRefusal {
-  code: StorageCode;
-  trained: boolean;
-}
-
-/** Triggers the browser's download of each file. */
-function download(files: { name: string; blob: Blob }[]): { name: string; url: string }[] {
-  return files.map(({ name, blob }) => {
-    const url = URL.createObjectURL(blob);
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = name;
-    link.click();
-    return { name, url };
-  });
-}
 
 export function useTransfer(defaultClassName: (n: number) => string) {
   const worker = useWorker();
