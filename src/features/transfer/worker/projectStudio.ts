@@ -19,7 +19,7 @@ import { Persistence } from './persistence';
 import { savedArtifacts, weightBytes } from './artifacts';
 import { MAX_PROJECT_BYTES, ProjectRefused, readProject, writeProject, type ModelArtifactsData, type Project, type WeightSpec } from './projectFile';
 import * as store from './projectStore';
-import { StudioBase } from './studioBase';
+import { ClassifierStudio } from './classifierStudio';
 import type { Trained } from './studioView';
 
 type ProjectMessage = Extract<TransferToWorker, { type: 'transfer/saveProject' | 'transfer/readProject' | 'transfer/openProject' }>;
@@ -57,7 +57,7 @@ const summaryOf = (project: Project): ProjectSummary => ({
   head: project.head,
 });
 
-export abstract class ProjectStudio extends StudioBase {
+export abstract class ProjectStudio extends ClassifierStudio {
   /** saves the opened project's photos (as projectStore.ts's contract asks) */
   private readonly projectPhotos = new Persistence(this.post);
   /** the file read last, waiting for the page's go-ahead */

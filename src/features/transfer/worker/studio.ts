@@ -6,10 +6,6 @@ import * as tf from '@tensorflow/tfjs';
 import type { ClassRef, TransferToWorker } from '../../../worker/protocol';
 import { baseSpec, LEGACY_BASE, type BaseId } from '../bases';
 import { refits, type HeadConfig } from '../meta';
-import { combine, exportClassifier, importClassifier, ImportInvalid, metadataFor } from './classifierFile';
-import { importTrained, isTrainedFiles } from './trainedFiles';
-import { buildDatasetZip, DATASET_ZIP_NAME, DatasetRefused, loadDataset } from './datasetZip';
-import { baseFiles } from './baseFiles';
 import { decodeImage, ImageRejected } from './decode';
 import { embedImages } from './embed';
 import { explain } from './explain';
@@ -343,50 +339,5 @@ export class TransferStudio extends ProjectStudio {
       }
     }
     if (importedFiles) await this.importModel(importedFiles);
-  }
-
-  private async exportModel(): Promise<void> {
-    const base = this.base;
-    const trained = this.trained;
-    if (!base || !trained) return this.post({ type: 'transfer/error', code: 'noModel' });
-    try {
-      const lower = isHeadOnly(trained) ? base.truncated : this.lower(base, trained.cut);
-      const fineTunedBlocks = isHeadOnly(trained) ? 0 : Math.min(trained.config.fineTuneBlocks, base.spec.blocks);
-      const files = await exportClassifier(combine(lower, trained.tail), metadataFor(trained.labels, trained.config, fineTunedBlocks, base.spec));
-      this.post({ type: 'transfer/modelExported', files });
-    } catch (error) {
-      this.post({ type: 'transfer/error', code: 'exportFailed', detail: String(error) });
-    }
-  }
-
-  private async importModel(files: File[]): Promise<void> {
-    await this.backendReady();
-    try {
-      // train.py's classifier (weights by layer name) is rebuilt on the loaded base; an exported one holds its own
-      const base = isTrainedFiles(files) ? (this.base ?? (await this.loading?.catch(() => null)) ?? null) : null;
-      const { model, metadata, release } = isTrainedFiles(files) ? await importTrained(files, base) : { ...(await importClassifier(files)), release: undefined };
-      this.releaseImported();
-      this.imported = { model, labels: metadata.labels, release };
-      this.importedFiles = files;
-      this.post({ type: 'transfer/modelImported', labels: metadata.labels });
-    } catch (error) {
-      if (error instanceof ImportInvalid) this.post({ type: 'transfer/error', code: error.code, detail: error.detail ?? error.message });
-      else this.post({ type: 'transfer/error', code: 'importFailed', detail: String(error) });
-    }
-  }
-
-  /** The image set as a zip of the stored JPEGs with train.py; images missing from the store are skipped and counted. */
-  private async exportDataset(classes: ClassRef[], head: HeadConfig): Promise<void> {
-    try {
-      const { dataset, images, skipped } = await loadDataset(classes, (id) => project.loadImage(id).catch(() => undefined));
-      const base = this.base ?? (await this.loading?.catch(() => null)) ?? null;
-      // the base as the browser uses it, for train.py to train on the same numbers offline
-      const files = base ? await baseFiles(base.full, base.spec, this.baseSource) : undefined;
-      const blob = new Blob([buildDatasetZip(dataset, head, base?.spec, new Date(), files)], { type: 'application/zip' });
-      this.post({ type: 'transfer/datasetExported', name: DATASET_ZIP_NAME, blob, images, skipped });
-    } catch (error) {
-      if (error instanceof DatasetRefused) this.post({ type: 'transfer/error', code: error.code, detail: error.className });
-      else this.post({ type: 'transfer/error', code: 'datasetFailed', detail: String(error) });
-    }
   }
 }
