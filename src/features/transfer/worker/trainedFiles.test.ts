@@ -105,4 +105,14 @@ describe("train.py's classifier, imported", () => {
     expect((await refusal(filesOf(headWeights(), {}, 4))).code).toBe('importMissingWeights');
     expect((await refusal(filesOf(headWeights(), { weightsByLayer: undefined }))).code).toBe('importFailed');
   });
+
+  it('frees every tensor it made when it refuses (a weight of the wrong shape after a right one)', async () => {
+    const weights = headWeights();
+    weights[weights.length - 1] = [weights[weights.length - 1][0], tf.zeros([4])]; // the last bias: 4 values for 3 classes
+    const files = filesOf(weights, {});
+    await refusal(files); // burn-in
+    const before = tf.memory().numTensors;
+    for (let n = 0; n < 3; n++) expect((await refusal(files)).detail).toContain('head/dense_1/bias');
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

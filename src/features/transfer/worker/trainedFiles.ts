@@ -62,25 +62,33 @@ function releaseOf(owned: tf.LayersModel): () => void {
 
 const sameShape = (a: readonly (number | null)[], b: readonly number[]) => a.length === b.length && a.every((n, k) => n === b[k]);
 
-/** Sets `layer`'s weights from `weights` (keyed by `keyOf(short name)`), checking each shape; `required`: every weight must be given. */
+/**
+ * Sets `layer`'s weights from `weights` (keyed by `keyOf(short name)`), checking each shape;
+ * `required`: every weight must be given. Every weight is checked before any tensor is made, so a
+ * refusal leaves nothing to free.
+ */
 function setLayer(layer: tf.layers.Layer, keyOf: (short: string) => string, weights: Map<string, { shape: number[]; values: Float32Array }>, used: Set<string>, required: boolean): void {
-  const current = layer.getWeights();
-  const values = layer.weights.map((variable, k) => {
+  const plan = layer.weights.map((variable) => {
     const key = keyOf(variable.originalName.split('/').pop()!);
     const given = weights.get(key);
     if (!given) {
       if (required) throw new ImportInvalid(`no weight ${key}`, 'importShapes', `${layer.name}: ${key} missing`);
-      return current[k];
+      return null;
     }
     if (!sameShape(variable.shape, given.shape)) {
       throw new ImportInvalid(`${key}: shape ${JSON.stringify(given.shape)}, the studio's ${layer.name} needs ${JSON.stringify(variable.shape)}`, 'importShapes', `${key}: [${given.shape.join(', ')}] ≠ [${variable.shape.join(', ')}]`);
     }
-    used.add(key);
-    return tf.tensor(given.values, given.shape);
+    return { key, given };
   });
-  layer.setWeights(values);
-  // (getWeights gives the variables themselves: only the tensors made here are freed)
-  tf.dispose(values.filter((value) => !current.includes(value)));
+  const current = layer.getWeights();
+  const made = plan.map((step) => (step ? tf.tensor(step.given.values, step.given.shape) : null));
+  try {
+    layer.setWeights(made.map((tensor, k) => tensor ?? current[k]));
+  } finally {
+    // (getWeights gives the variables themselves: only the tensors made here are freed)
+    tf.dispose(made.filter((tensor): tensor is tf.Tensor => tensor !== null));
+  }
+  plan.forEach((step) => step && used.add(step.key));
 }
 
 /**
