@@ -3,12 +3,13 @@
  * (npm run test:python keeps its studio/ files, 5 photos and its model's predictions on them in
  * .python-out/<base>/<run>/) is imported into the built app on a fresh profile with "Import a
  * model", and predicts the same photos: the same top class, every probability within 1e-3. And a
- * classifier trained on another base than the one loaded is refused, changing nothing.
+ * classifier trained on another base than the one loaded, or on other classes than those holding
+ * photos, is refused, changing nothing.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { expect, test } from './offline';
-import { chooseBase, openStudio, predictProbabilities } from './studio';
+import { chooseBase, imagesOf, openStudio, predictProbabilities } from './studio';
 
 test.setTimeout(240_000);
 
@@ -52,4 +53,35 @@ test("train.py's classifier of another base is refused and nothing changes", asy
   await page.getByTestId('import-model').setInputFiles(studioFiles(dir));
   await expect(page.getByTestId('transfer-error')).toContainText('trained on MobileNet v1 0.25');
   await expect(page.getByTestId('classifier-source')).toHaveCount(0);
+});
+
+test("a classifier whose labels are not the classes holding photos is refused, and the one in use stays", async ({ page }) => {
+  const dir = join(OUT, 'mobilenet_v2_0.35', 'head-only');
+  expect(existsSync(join(dir, 'predictions.json')), MISSING).toBe(true);
+  const { labels } = JSON.parse(readFileSync(join(dir, 'predictions.json'), 'utf8')) as Kept;
+  expect(labels).toEqual(['0', '1', '2']);
+  await openStudio(page, '');
+  if ((await page.getByTestId('model-status').getAttribute('data-base')) !== 'mobilenet_v2_0.35') await chooseBase(page, 'mobilenet_v2_0.35');
+  const cards = page.getByTestId('class-card');
+  for (const k of [0, 1]) await cards.nth(k).locator('input[type=file]').setInputFiles(imagesOf(String(k)).slice(0, 2));
+  for (const k of [0, 1]) await expect(cards.nth(k).getByTestId('class-count')).toHaveText(/^2\b/, { timeout: 30_000 });
+  // "Class 1", "Class 2" hold photos: labels 0, 1, 2 are another project's
+  await page.getByTestId('import-model').setInputFiles(studioFiles(dir));
+  await expect(page.getByTestId('transfer-error')).toContainText('0, 1, 2');
+  await expect(page.getByTestId('transfer-error')).toContainText('not the classes of the open project');
+  await expect(page.getByTestId('classifier-source')).toHaveCount(0);
+  for (const k of [0, 1]) await expect(cards.nth(k).getByTestId('class-count')).toHaveText(/^2\b/);
+  // named as the labels, the same files are taken
+  await page.getByTestId('add-class').click();
+  await cards.nth(2).locator('input[type=file]').setInputFiles(imagesOf('2').slice(0, 2));
+  await expect(cards.nth(2).getByTestId('class-count')).toHaveText(/^2\b/, { timeout: 30_000 });
+  for (const k of [0, 1, 2]) await cards.nth(k).getByTestId('class-name').fill(String(k));
+  await page.getByTestId('import-model').setInputFiles(studioFiles(dir));
+  await expect(page.getByTestId('classifier-source')).toContainText('imported');
+  await expect(page.getByTestId('classifier-source')).toContainText('0, 1, 2');
+  // a class renamed: refused again, and the classifier imported before stays in use
+  await cards.nth(2).getByTestId('class-name').fill('two');
+  await page.getByTestId('import-model').setInputFiles(studioFiles(dir));
+  await expect(page.getByTestId('transfer-error')).toContainText('not the classes of the open project');
+  await expect(page.getByTestId('classifier-source')).toContainText('0, 1, 2');
 });

@@ -134,6 +134,8 @@ export type TransferErrorCode =
   | 'importShapes'
   /** train.py's classifier was trained on another base than the one loaded (detail: its base) */
   | 'importOtherBase'
+  /** the classifier's labels are not the open project's classes (detail: its labels) */
+  | 'importOtherLabels'
   /** dataset zip: a class name cannot be a folder name (detail: the name) */
   | 'datasetBadName'
   /** dataset zip: two class names are one folder on some file system (detail: the second name) */
@@ -203,7 +205,8 @@ export type TransferToWorker =
   | { type: 'transfer/retrySaves' }
   /** the trained classifier as one tfjs model (base + head) with a metadata file */
   | { type: 'transfer/exportModel'; labels: string[] }
-  | { type: 'transfer/importModel'; files: File[] }
+  /** `classes`: the names of the project's classes that hold photos; a classifier with other labels is refused */
+  | { type: 'transfer/importModel'; files: File[]; classes?: string[] }
   /** the image set as a zip: dataset/<class>/*.jpg (the stored JPEGs) and train.py for Keras */
   | { type: 'transfer/exportDataset'; classes: ClassRef[]; head: HeadConfig }
   /** benchmark: plain model.predict on the truncated base, batches of 16, for comparison with the embedding path */

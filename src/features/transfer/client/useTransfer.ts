@@ -70,6 +70,8 @@ export function useTransfer(defaultClassName: (n: number) => string) {
   /** what a new worker needs to load again after a crash */
   const modelSource = useRef<ModelSource>({ kind: 'auto', defaultUrl: resolveBaseUrl(baseSpec(base)) });
   const importedFiles = useRef<File[] | null>(null);
+  /** the files of an import the worker has not answered yet */
+  const importing = useRef<File[] | null>(null);
 
   const onMessage = useCallback((message: FromWorker) => {
     switch (message.type) {
@@ -130,6 +132,8 @@ export function useTransfer(defaultClassName: (n: number) => string) {
           return download(message.files);
         });
       case 'transfer/modelImported':
+        if (importing.current) importedFiles.current = importing.current;
+        importing.current = null;
         return setClassifier({ labels: message.labels, source: 'imported' });
       case 'transfer/datasetExported': {
         if (datasetUrl.current) URL.revokeObjectURL(datasetUrl.current);
@@ -242,10 +246,12 @@ export function useTransfer(defaultClassName: (n: number) => string) {
   // Before training too: the nearest class mean of the photos (usePrediction.ts).
   const { prediction, predict, canPredict } = usePrediction(classes, classifier !== null, model.status === 'ready');
   const exportModel = useCallback(() => worker.sendTransfer({ type: 'transfer/exportModel', labels: classesRef.current.map((c) => c.name) }), [worker]);
+  /** Imports a classifier whose labels are the classes holding photos (any, when none does); it is kept for a restarted worker once the worker took it. */
   const importModel = useCallback((files: File[]) => {
     if (files.length === 0) return;
-    importedFiles.current = files;
-    worker.sendTransfer({ type: 'transfer/importModel', files });
+    importing.current = files;
+    const classes = classesRef.current.filter((c) => c.images.length > 0).map((c) => c.name);
+    worker.sendTransfer({ type: 'transfer/importModel', files, classes });
   }, [worker]);
   const exportDataset = useCallback(() => {
     setDataset({ status: 'working' });

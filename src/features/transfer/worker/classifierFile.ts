@@ -34,7 +34,7 @@ export interface ClassifierMetadata {
 
 /** Why an import was refused: the studio shows `transfer.error.<code>` (detail: names or sizes). */
 export class ImportInvalid extends Error {
-  constructor(message: string, readonly code: ModelFilesCode | 'importShapes' | 'importOtherBase' = 'importFailed', readonly detail?: string) {
+  constructor(message: string, readonly code: ModelFilesCode | 'importShapes' | 'importOtherBase' | 'importOtherLabels' = 'importFailed', readonly detail?: string) {
     super(message);
   }
 }
@@ -91,6 +91,18 @@ export function parseMetadata(text: string): ClassifierMetadata {
     throw new ImportInvalid('metadata.json is not a Neural Playground classifier');
   }
   return metadata as ClassifierMetadata;
+}
+
+/**
+ * Whether a classifier's labels are another project's: not the same names (trimmed, in any order:
+ * predictions go by name) as the open project's classes that hold photos. A project without photos
+ * takes any classifier (to try a model on new photos).
+ */
+export function otherLabels(labels: string[], classes: string[]): boolean {
+  const names = new Set(classes.map((name) => name.trim()));
+  if (names.size === 0) return false;
+  const known = new Set(labels.map((label) => label.trim()));
+  return known.size !== names.size || [...names].some((name) => !known.has(name));
 }
 
 /** Loads an exported classifier: model.json, its weights, metadata.json. */

@@ -5,7 +5,7 @@
 import type { ClassRef } from '../../../worker/protocol';
 import type { HeadConfig } from '../meta';
 import { baseFiles } from './baseFiles';
-import { combine, exportClassifier, importClassifier, ImportInvalid, metadataFor } from './classifierFile';
+import { combine, exportClassifier, importClassifier, ImportInvalid, metadataFor, otherLabels } from './classifierFile';
 import { buildDatasetZip, DATASET_ZIP_NAME, DatasetRefused, loadDataset } from './datasetZip';
 import * as project from './projectStore';
 import { StudioBase } from './studioBase';
@@ -27,12 +27,22 @@ export abstract class ClassifierStudio extends StudioBase {
     }
   }
 
-  protected async importModel(files: File[]): Promise<void> {
+  /**
+   * Imports a classifier for predictions. `classes` (the names of the project's classes holding
+   * photos; none when a new backend loads the same files again): a classifier with other labels is
+   * refused once its files are known to be sound ('importOtherLabels'), and the one in use stays.
+   */
+  protected async importModel(files: File[], classes?: string[]): Promise<void> {
     await this.backendReady();
     try {
       // train.py's classifier (weights by layer name) is rebuilt on the loaded base; an exported one holds its own
       const base = isTrainedFiles(files) ? (this.base ?? (await this.loading?.catch(() => null)) ?? null) : null;
       const { model, metadata, release } = isTrainedFiles(files) ? await importTrained(files, base) : { ...(await importClassifier(files)), release: undefined };
+      if (classes && otherLabels(metadata.labels, classes)) {
+        if (release) release();
+        else model.dispose();
+        throw new ImportInvalid(`labels ${metadata.labels.join(', ')}, classes ${classes.join(', ')}`, 'importOtherLabels', metadata.labels.join(', '));
+      }
       this.releaseImported();
       this.imported = { model, labels: metadata.labels, release };
       this.importedFiles = files;

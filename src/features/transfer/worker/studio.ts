@@ -60,7 +60,7 @@ export class TransferStudio extends ProjectStudio {
       case 'transfer/exportModel':
         return this.exportModel();
       case 'transfer/importModel':
-        return this.importModel(message.files);
+        return this.importModel(message.files, message.classes);
       case 'transfer/exportDataset':
         return this.exportDataset(message.classes, message.head);
       case 'transfer/saveProject': case 'transfer/readProject': case 'transfer/openProject':
