@@ -7,8 +7,8 @@
 #     each package asked there waits on retries;
 #  2. the export zips of MobileNet v1 0.25 and v2 0.35, made in Node by the worker's own modules
 #     (scripts/python/exportZips.ts, through Vitest) into test-results/python/;
-#  3. scripts/python/test_train.py: train.py with the zip's base, fine-tuned and head only, on two
-#     workers, and on bad input.
+#  3. scripts/python/test_train.py: train.py with the zip's base, fine-tuned and head only, mirrored over
+#     2 logical CPU devices (--cpu-replicas 2), on two workers, and on bad input (not images too).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -8,13 +8,18 @@ and the head only (--fine-tune-blocks 0). Each run must write the model, the lab
 history, and the head's loss must fall. The head-only model must hold exactly the base's
 TensorFlow.js weights (the browser's numbers). Then the two-worker run (--strategy multiworker,
 TF_CONFIG per process, loopback ports): both workers finish the same epochs with the same losses,
-and only the chief writes the model. Bad input stops with a message naming the layer or the class.
+and only the chief writes the model. The mirrored run on one machine without GPUs (--strategy mirrored
+--cpu-replicas 2: the CPU split into 2 logical devices): 2 replicas, a global batch of twice the
+per-replica one, the files written. Bad input stops with a message naming the layer, the class or the
+file that is not an image (a .txt, a .jpg of text, a truncated .jpg), before any training.
 Each run of the v1 and v2 zips also writes studio/ (the classifier for the studio's "Import a model");
 those files, 5 photos and the model's predictions on them are kept in .python-out/<base>/<run>/
 (PYTHON_OUT_DIR overrides) for e2e/trainpy-import.spec.ts.
 """
 import json
+import math
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -90,12 +95,12 @@ def check_browser_weights(folder, family):
         check(same, f'{family}: layer {name} holds base/model.json\'s weights exactly')
 
 
-def check_run(folder, label, result, phases):
+def check_run(folder, label, result, phases, out='out'):
     check(result.returncode == 0, f'{label}: exits 0')
     if result.returncode != 0:
         print(result.stdout[-3000:] + result.stderr[-3000:])
         return None
-    out = os.path.join(folder, 'out')
+    out = os.path.join(folder, out)
     for name in ('classifier.keras', 'labels.json', 'history.json'):
         check(os.path.isfile(os.path.join(out, name)), f'{label}: writes {name}')
     check('weights from base' in result.stdout, f'{label}: loads the base from base/ (the browser\'s weights)')
@@ -118,8 +123,10 @@ def run_base(zips, base_id, work):
         check(read_json(os.path.join(folder, 'out', 'labels.json')) == info['classes'], f'{base_id}: labels.json holds the classes')
         keep_for_studio(folder, base_id, 'fine-tuned', info, 2)
     print(f'{base_id}: the head only (--fine-tune-blocks 0, --epochs 2, --batch-size 4)', flush=True)
-    history = check_run(folder, f'{base_id} head only', train(folder, *outs, '--fine-tune-blocks', '0', '--epochs', '2', '--batch-size', '4'), ['head'])
+    result = train(folder, *outs, '--fine-tune-blocks', '0', '--epochs', '2', '--batch-size', '4')
+    history = check_run(folder, f'{base_id} head only', result, ['head'])
     if history:
+        check('1 replica(s) in sync, global batch 4 ' in result.stdout, f'{base_id}: --strategy auto without GPUs: one device')
         check(len(history['head']['loss']) == 2, f'{base_id}: --epochs 2 gives 2 epochs')
         check_browser_weights(folder, info['family'])
         keep_for_studio(folder, base_id, 'head-only', info, 0)
@@ -205,8 +212,61 @@ def run_two_workers(folder):
     check(not os.path.exists(os.path.join(folder, 'worker1', 'classifier.keras')), 'worker 1 writes no model')
 
 
+def run_mirrored_cpu(folder):
+    """--strategy mirrored --cpu-replicas 2: MirroredStrategy over 2 logical CPU devices (no GPU)."""
+    print('mirrored over 2 logical CPU devices (--strategy mirrored --cpu-replicas 2)', flush=True)
+    out = os.path.join(folder, 'mirrored')
+    os.makedirs(out, exist_ok=True)
+    result = train(folder, '--strategy', 'mirrored', '--cpu-replicas', '2', '--fine-tune-blocks', '0', '--epochs', '2',
+                   '--batch-size', '4', '--out', 'mirrored/classifier.keras', '--labels', 'mirrored/labels.json',
+                   '--history', 'mirrored/history.json', '--studio', 'mirrored/studio')
+    line = re.search(r'strategy: (\w+), (\d+) replica\(s\) in sync, global batch (\d+) = (\d+) per replica', result.stdout)
+    check(line is not None and line.group(1) == 'MirroredStrategy' and line.group(2) == '2',
+          f'mirrored: MirroredStrategy with 2 replicas in sync ({line.group(0) if line else "no strategy line"})')
+    check(line is not None and int(line.group(3)) == 2 * int(line.group(4)) == 8, 'mirrored: global batch 8 = 2 x --batch-size 4')
+    history = check_run(folder, 'mirrored 2 CPU replicas', result, ['head'], out='mirrored')
+    if history:
+        losses = history['head']['loss']
+        check(len(losses) == 2 and all(math.isfinite(loss) for loss in losses), f'mirrored: 2 epochs, finite losses {losses}')
+        check(os.path.isfile(os.path.join(out, 'studio', 'metadata.json')), 'mirrored: writes studio/')
+
+
+def run_not_images(folder):
+    """A class folder with a file that is not an image: train.py stops before training, naming it."""
+    print('not images: a .txt, a .jpg of text, a truncated .jpg', flush=True)
+    notes = os.path.join(folder, 'dataset', '0', 'notes.txt')
+    with open(notes, 'w', encoding='utf-8') as file:
+        file.write('photos taken on Monday\n')
+    result = train(folder, '--epochs', '1')
+    os.remove(notes)
+    check(result.returncode == 1 and os.path.join('0', 'notes.txt') + ': not an image file' in result.stderr
+          and 'Epoch' not in result.stdout, f'a .txt in a class folder: stops before training, naming it ({last_line(result)})')
+    photos = os.path.join(folder, 'dataset', '2')
+    first = os.path.join(photos, sorted(os.listdir(photos))[0])
+    with open(first, 'rb') as file:
+        photo = file.read()
+    broken = {os.path.join(photos, 'text.jpg'): b'this is not a JPEG\n', os.path.join(photos, 'truncated.jpg'): photo[:len(photo) // 2]}
+    for path, data in broken.items():
+        with open(path, 'wb') as file:
+            file.write(data)
+    result = train(folder, '--epochs', '1')
+    for path in broken:
+        os.remove(path)
+    for name in broken:
+        relative = os.path.relpath(name, os.path.join(folder, 'dataset'))
+        check(result.returncode == 1 and f'  {relative}: not an image TensorFlow can read (' in result.stderr and 'Epoch' not in result.stdout,
+              f'{relative}: stops before training, naming it')
+    check('2 file(s) in dataset are not images' in result.stderr, f'both named in one message ({last_line(result)})')
+
+
+def last_line(result):
+    lines = result.stderr.strip().splitlines()
+    return lines[-1] if lines else ''
+
+
 def run_bad_input(v1_folder, v2_folder):
     print('bad input', flush=True)
+    run_not_images(v2_folder)
     result = train(v2_folder, '--base', os.path.join(v1_folder, 'base'), '--epochs', '1')
     check(result.returncode != 0 and 'layer ' in result.stderr and 'base files' in result.stderr,
           f'another base\'s files: stops naming the layer ({result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""})')
@@ -226,6 +286,7 @@ def main():
     started = time.time()
     v1 = run_base(zips, 'mobilenet_v1_0.25', work)
     v2 = run_base(zips, 'mobilenet_v2_0.35', work)
+    run_mirrored_cpu(v1)
     if not quick:
         run_two_workers(v1)
     run_bad_input(v1, v2)

@@ -35,6 +35,13 @@ distribute = mock.MagicMock(name='distribute')
 distribute.get_strategy.return_value.num_replicas_in_sync = 1
 config = mock.MagicMock(name='config')
 config.list_physical_devices.return_value = []
+# check_folders decodes every photo: with the stand-in, every file decodes (OpError: what a failed decode raises)
+io = mock.MagicMock(name='io')
+class OpError(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+errors = mock.Mock(OpError=OpError, InvalidArgumentError=OpError)
 layers = keras.layers
 sys.modules[__name__ + '.keras'] = keras
 state = {}

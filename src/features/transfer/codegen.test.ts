@@ -25,10 +25,28 @@ it('python3 is available (the Python checks need it)', () => {
   expect(spawnSync('python3', ['--version']).status).toBe(0);
 });
 
+/**
+ * The stand-in's image decoders (check_folders decodes every photo): mockRun's photos are empty files,
+ * read as images; other bytes that are not a JPEG fail as TensorFlow's decoder fails.
+ */
+const STUB_IO_PY = `
+import types
+class OpError(Exception):
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+errors = types.SimpleNamespace(OpError=OpError, InvalidArgumentError=OpError)
+io = mock.MagicMock(name='io')
+def decode_image(data, **kwargs):
+    if data:
+        raise OpError('{{function_node __wrapped__DecodeImage}} Unknown image file format. One of JPEG, PNG, GIF, BMP required. [Op:DecodeImage]')
+io.decode_image.side_effect = decode_image
+`;
+
 const { path, next, writeTemp, run } = tempFolder((path) => {
   writeFileSync(path('check.py'), CHECK_PY);
   mkdirSync(path('stub/tensorflow'), { recursive: true });
-  writeFileSync(path('stub/tensorflow/__init__.py'), STUB_PY);
+  writeFileSync(path('stub/tensorflow/__init__.py'), STUB_PY + STUB_IO_PY);
   writeFileSync(path('driver.py'), DRIVER_PY);
 });
 
@@ -39,14 +57,15 @@ function checkPython(source: string): { undefined: string[]; classNames: string[
   return JSON.parse(result.stdout);
 }
 
-/** Runs train.py on a folder of (empty) image files with the stand-in TensorFlow. */
-function mockRun(source: string, classNames: string[], counts: number[]) {
+/** Runs train.py on a folder of (empty) image files, and `extra` files (path in the data folder → content), with the stand-in TensorFlow. */
+function mockRun(source: string, classNames: string[], counts: number[], extra: Record<string, string> = {}) {
   const count = next();
   const data = path(`data${count}`);
   classNames.forEach((name, k) => {
     mkdirSync(join(data, name), { recursive: true });
     for (let n = 0; n < counts[k]; n++) writeFileSync(join(data, name, `${n}.jpg`), '');
   });
+  for (const [file, content] of Object.entries(extra)) writeFileSync(join(data, file), content);
   const out = path(`out${count}`);
   mkdirSync(out);
   const result = run('python3', [path('driver.py'), writeTemp('.py', source), path('stub'), data, out]);
@@ -185,6 +204,16 @@ describe('train.py: the checks can fail', () => {
     const missing = mockRun(source, ['daisy'], [1]);
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toContain("missing folder for class 'rose'");
+  });
+
+  it('stops before training on a file that is not an image, naming it (system files are skipped)', () => {
+    const bad = mockRun(source, input.classNames, [2, 2], { 'rose/notes.txt': 'a note', 'daisy/fake.jpg': 'not a JPEG', 'rose/.DS_Store': '', 'rose/Thumbs.db': '' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain('2 file(s) in ');
+    expect(bad.stderr).toContain(`  ${join('daisy', 'fake.jpg')}: not an image TensorFlow can read (Unknown image file format.`);
+    expect(bad.stderr).toContain(`  ${join('rose', 'notes.txt')}: not an image file (Keras reads .jpg, .jpeg, .png, .bmp, .gif)`);
+    expect(bad.stderr).not.toMatch(/DS_Store|Thumbs/);
+    expect(bad.report.fit).toEqual([]);
   });
 
   it("catches code for the wrong base: load_base()'s asserts, and the names in the code", () => {

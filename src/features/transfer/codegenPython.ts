@@ -7,6 +7,7 @@ import type { ResolvedInput } from './codegen';
 import type { Augmentation, HeadConfig, OptimizerName, Pooling } from './meta';
 import { augmentsFineTuning, IMAGE_SIZE, refits, REGION_POOL, REGION_SCALE } from './meta';
 import { BASE_FOLDER, fitFunctions, loadBaseFunction, saveFunctions, strategyFunctions, tfjsWeightFunctions } from './codegenPythonBase';
+import { dataFunctions } from './codegenPythonData';
 import { studioArgument, studioFunctions } from './codegenPythonStudio';
 
 /** Keras's optimizer class for each of the studio's names. */
@@ -50,7 +51,8 @@ function header(summary: string[], base: BaseSpec): string[] {
     "#        --imagenet-weights downloads Keras's ImageNet weights instead.",
     '# Run:   python train.py [--data dataset] [--out classifier.keras] [--labels labels.json]',
     '#        [--epochs N] [--batch-size N] [--fine-tune-blocks K] [--base-alpha A --imagenet-weights]',
-    '#        [--strategy auto|one|mirrored|multiworker]   (python train.py --help)',
+    '#        [--strategy auto|one|mirrored|multiworker] [--cpu-replicas N]   (python train.py --help)',
+    '#        --strategy mirrored --cpu-replicas 2: the multi-device path on a machine without GPUs.',
     '# Needs TensorFlow 2.12 or newer (pip install tensorflow).',
     '',
     'import argparse',
@@ -113,69 +115,20 @@ function parseArgs(head: HeadConfig): string[] {
     "    parser.add_argument('--imagenet-weights', action='store_true', help=\"download Keras's ImageNet weights instead of --base\")",
     "    parser.add_argument('--base-alpha', type=float, default=BASE_ALPHA, help='width multiplier of the base (another needs --imagenet-weights)')",
     "    parser.add_argument('--strategy', choices=['auto', 'one', 'mirrored', 'multiworker'], default='auto', help='tf.distribute strategy')",
+    "    parser.add_argument('--cpu-replicas', type=int, default=1, metavar='N', help='split the CPU into N logical devices to try the multi-device path without GPUs (with --strategy mirrored: one replica on each when no GPU is visible)')",
     "    parser.add_argument('--epochs', type=int, default=EPOCHS, help='epochs of the head')",
     "    parser.add_argument('--batch-size', type=int, default=BATCH_SIZE, help='images per step on each replica')",
     ...blocks,
     '    args = parser.parse_args()',
+    '    if args.cpu_replicas < 1:',
+    "        parser.error('--cpu-replicas must be 1 or more')",
+    "    if args.cpu_replicas > 1 and args.strategy != 'mirrored':",
+    "        parser.error('--cpu-replicas N splits the CPU for --strategy mirrored: add --strategy mirrored')",
     ...(head.fineTuneBlocks > 0 ? [] : [
       '    if args.fine_tune_blocks != 0:',
       "        parser.error('this train.py was exported without fine-tuning: set it in the studio and export again')",
     ]),
     '    return args',
-    '',
-    '',
-  ];
-}
-
-function dataFunctions(head: HeadConfig): string[] {
-  const split = head.validationSplit > 0
-    ? ['    train_ds, val_ds = tf.keras.utils.image_dataset_from_directory(',
-      "        data_dir, validation_split=VALIDATION_SPLIT, subset='both', **options)",
-      '    return sharded(train_ds), sharded(val_ds)']
-    : ['    train_ds = tf.keras.utils.image_dataset_from_directory(data_dir, **options)',
-      '    return sharded(train_ds), None  # VALIDATION_SPLIT is 0: no validation set'];
-  return [
-    ...parseArgs(head),
-    '',
-    '',
-    'def check_folders(data_dir):',
-    '    """Stops when a class folder is missing; warns when it holds another number of images."""',
-    '    for index, name in enumerate(CLASS_NAMES):',
-    '        folder = os.path.join(data_dir, name)',
-    '        if not os.path.isdir(folder):',
-    "            raise SystemExit(f'missing folder for class {name!r}: {folder}')",
-    '        found = sum(1 for file in os.listdir(folder) if file.lower().endswith(IMAGE_EXTENSIONS))',
-    '        if found == 0:',
-    "            raise SystemExit(f'class {name!r} has no images: {folder}')",
-    '        if EXPECTED_IMAGES is not None and found != EXPECTED_IMAGES[index]:',
-    "            print(f'note: {folder} holds {found} images, the studio exported {EXPECTED_IMAGES[index]}')",
-    '',
-    '',
-    'def sharded(dataset):',
-    '    """The dataset sharded by element across the workers of a multiworker run (and prefetched)."""',
-    '    options = tf.data.Options()',
-    '    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA',
-    '    return dataset.with_options(options).prefetch(tf.data.AUTOTUNE)',
-    '',
-    '',
-    'def load_datasets(data_dir, batch_size):',
-    '    """(train, validation): batches of (images [batch, 224, 224, 3] with values 0-255, one-hot labels).',
-    '',
-    '    batch_size is the global batch: the images of one step over all replicas.',
-    '    Each image is centre-cropped to a square (crop_to_aspect_ratio) and resized to 224 x 224.',
-    '    Keras holds out VALIDATION_SPLIT of all the files (the studio holds out that share of each class).',
-    '    """',
-    '    options = dict(',
-    "        labels='inferred',",
-    "        label_mode='categorical',",
-    '        class_names=CLASS_NAMES,',
-    '        image_size=(IMAGE_SIZE, IMAGE_SIZE),',
-    '        crop_to_aspect_ratio=True,',
-    '        batch_size=batch_size,',
-    '        shuffle=True,',
-    '        seed=SEED,',
-    '    )',
-    ...split,
     '',
     '',
   ];
@@ -323,10 +276,12 @@ function mainFunction(head: HeadConfig): string[] {
     ...saveFunctions(),
     'def main():',
     '    args = parse_args()',
+    '    split_cpu(args.cpu_replicas)  # before anything else touches TensorFlow\'s devices',
     '    strategy = make_strategy(args.strategy)  # first: a multiworker strategy must exist before any other TensorFlow op',
     '    replicas = strategy.num_replicas_in_sync',
     '    global_batch = args.batch_size * replicas  # --batch-size images on each replica per step',
-    "    print(f'strategy: {type(strategy).__name__}, {replicas} replica(s), global batch {global_batch}')",
+    "    print(f'strategy: {type(strategy).__name__}, {replicas} replica(s) in sync, global batch {global_batch} '",
+    "          f'= {args.batch_size} per replica x {replicas}')",
     '    tf.keras.utils.set_random_seed(SEED)',
     '    check_folders(args.data)',
     '    train_ds, val_ds = load_datasets(args.data, global_batch)',
@@ -369,6 +324,7 @@ export function pythonScript(input: ResolvedInput, summary: string[]): string {
   return [
     ...header(summary, base),
     ...constants(input),
+    ...parseArgs(head),
     ...dataFunctions(head),
     ...modelFunctions(head, base),
     ...fineTuneFunctions(head, base),

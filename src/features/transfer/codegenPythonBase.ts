@@ -2,7 +2,7 @@
  * train.py's parts for running beyond the browser (./codegenPython builds the rest): the base's
  * weights read from the TensorFlow.js files the zip carries (`base/model.json` + its weight files,
  * as the browser used them) and set into Keras's MobileNet by layer name, every shape checked; and
- * the tf.distribute strategy (`--strategy auto|one|mirrored|multiworker`). Pure string building.
+ * the tf.distribute strategy (`--strategy auto|one|mirrored|multiworker`, `--cpu-replicas N`). Pure string building.
  */
 import type { BaseSpec } from './bases';
 
@@ -69,18 +69,32 @@ export function tfjsWeightFunctions(): string[] {
   ];
 }
 
-/** Python: make_strategy() and is_chief(). */
+/** Python: split_cpu(), make_strategy() and is_chief(). */
 export function strategyFunctions(): string[] {
   return [
+    'def split_cpu(replicas):',
+    '    """--cpu-replicas N: the CPU as N logical devices (CPU:0 .. CPU:N-1), so that --strategy mirrored',
+    '    runs N replicas on a machine without GPUs: the multi-device path (the batch split, the gradients',
+    '    summed over replicas), provable without GPUs. Must run before anything else touches TensorFlow\'s',
+    '    devices (TensorFlow refuses to change them once it has made them)."""',
+    '    if replicas > 1:',
+    "        cpu = tf.config.list_physical_devices('CPU')[0]",
+    '        tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(replicas)])',
+    '',
+    '',
     'def make_strategy(name):',
     '    """The tf.distribute strategy: \'auto\' mirrors over every GPU when two or more are visible, else one',
-    "    device; 'mirrored' mirrors over this machine's GPUs (or its CPU); 'multiworker' trains on the",
-    '    cluster TF_CONFIG describes (each worker runs this script with its own TF_CONFIG)."""',
+    "    device; 'mirrored' mirrors over this machine's GPUs, or without one over its logical CPU devices",
+    "    (one, or --cpu-replicas N); 'multiworker' trains on the cluster TF_CONFIG describes (each worker",
+    '    runs this script with its own TF_CONFIG)."""',
     "    if name == 'multiworker':",
     "        if 'TF_CONFIG' not in os.environ:",
     "            raise SystemExit('--strategy multiworker needs TF_CONFIG: the cluster and this worker\\'s task')",
     '        return tf.distribute.MultiWorkerMirroredStrategy()',
-    "    if name == 'mirrored' or (name == 'auto' and len(tf.config.list_physical_devices('GPU')) > 1):",
+    "    gpus = tf.config.list_physical_devices('GPU')",
+    "    if name == 'mirrored' and not gpus:",
+    "        return tf.distribute.MirroredStrategy([device.name for device in tf.config.list_logical_devices('CPU')])",
+    "    if name == 'mirrored' or (name == 'auto' and len(gpus) > 1):",
     '        return tf.distribute.MirroredStrategy()',
     '    return tf.distribute.get_strategy()  # the default strategy: one device',
     '',

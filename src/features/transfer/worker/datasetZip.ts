@@ -160,6 +160,7 @@ function readme(classes: DatasetClass[], images: number, withBase: boolean): str
     '  --epochs N --batch-size N (per replica) --fine-tune-blocks K',
     "  --imagenet-weights (Keras's download instead of base/) --base-alpha A (a larger base; with --imagenet-weights)",
     '  --strategy auto|one|mirrored|multiworker (tf.distribute; auto: every GPU when there are two or more)',
+    '  --cpu-replicas N (with --strategy mirrored: split the CPU into N logical devices to try the multi-device path without GPUs)',
     '',
     'Two workers (here on one machine; use each machine\'s address), one command per worker:',
     '  TF_CONFIG=\'{"cluster": {"worker": ["localhost:12345", "localhost:12346"]}, "task": {"type": "worker", "index": 0}}\' python train.py --strategy multiworker',
