@@ -52,7 +52,7 @@ export interface PreviousRun {
   augmented: boolean;
 }
 
-type ProgressMessage = Extract<FromWorker, { type: 'transfer/trainProgress' }>;
+export type ProgressMessage = Extract<FromWorker, { type: 'transfer/trainProgress' }>;
 
 /** A run's view after one progress message. */
 export function advance(current: TrainingView | null, message: ProgressMessage): TrainingView {
@@ -117,3 +117,47 @@ export function download(files: { name: string; blob: Blob }[]): { name: string;
   });
 }
 
+/** How often at most the page draws training progress, in ms. */
+export const PROGRESS_MS = 100;
+
+/**
+ * Training progress handed on in groups: a message is applied at once when the last group went
+ * `intervalMs` ago or more, otherwise with every message that comes until then (none is dropped:
+ * each carries an epoch's logs). `flush` applies what is waiting at once (before the run's end).
+ */
+export class ProgressBuffer {
+  private pending: ProgressMessage[] = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private last = -Infinity;
+
+  constructor(
+    private readonly apply: (messages: ProgressMessage[]) => void,
+    private readonly intervalMs = PROGRESS_MS,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  push(message: ProgressMessage): void {
+    this.pending.push(message);
+    if (this.timer !== null) return;
+    const wait = this.last + this.intervalMs - this.now();
+    if (wait <= 0) this.flush();
+    else this.timer = setTimeout(() => this.flush(), wait);
+  }
+
+  flush(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    const messages = this.pending;
+    this.pending = [];
+    if (messages.length === 0) return;
+    this.last = this.now();
+    this.apply(messages);
+  }
+
+  /** Drops what is waiting (the page goes). */
+  cancel(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    this.pending = [];
+  }
+}

@@ -11,7 +11,7 @@ import { resolveBaseUrl } from './defaultModelUrl';
 import { readSettings, withRestoredImages, writeSettings } from './projectSettings';
 import { classRefs, usePrediction } from './usePrediction';
 import { applyPlan, planClasses } from './photoSetClasses';
-import { advance, DATASET_ERRORS, download, isRunning, markSaved, newClass, restoredView, startView, type ClassView, type DatasetView, type Rejection, type ReliabilityNotice, type StorageRefusal, type TrainingView, type PreviousRun } from './transferViews';
+import { advance, DATASET_ERRORS, ProgressBuffer, download, isRunning, markSaved, newClass, restoredView, startView, type ClassView, type DatasetView, type Rejection, type ReliabilityNotice, type StorageRefusal, type TrainingView, type PreviousRun } from './transferViews';
 
 export type { ClassView, DatasetView, ImageView, PreviousRun, Rejection, ReliabilityNotice, StorageRefusal, TrainingView } from './transferViews';
 export { isRunning } from './transferViews';
@@ -73,6 +73,22 @@ export function useTransfer(defaultClassName: (n: number) => string) {
   /** the files of an import the worker has not answered yet */
   const importing = useRef<File[] | null>(null);
 
+  /**
+   * Progress comes once per epoch (up to 100 a second with the default head on cached photos): the
+   * page draws it at most every PROGRESS_MS, every epoch's logs kept, so that drawing leaves the CPU
+   * to the worker's training (on 2 cores the page drawing each epoch took most of one).
+   */
+  const progress = useMemo(() => new ProgressBuffer((messages) => {
+    const current = messages.filter((message) => message.jobId === jobId.current);
+    const of = (run: 'transfer' | 'scratch') => current.filter((message) => (message.run === 'scratch') === (run === 'scratch'));
+    // A transition: React renders the curves in slices that yield, so the page stays responsive.
+    startTransition(() => {
+      if (of('transfer').length > 0) setTraining((view) => of('transfer').reduce<TrainingView | null>(advance, view));
+      if (of('scratch').length > 0) setScratch((view) => of('scratch').reduce<TrainingView | null>(advance, view));
+    });
+  }), []);
+  useEffect(() => () => progress.cancel(), [progress]);
+
   const onMessage = useCallback((message: FromWorker) => {
     switch (message.type) {
       case 'transfer/modelStatus':
@@ -90,10 +106,10 @@ export function useTransfer(defaultClassName: (n: number) => string) {
         return setAdding(message.done < message.total ? { classId: message.classId, done: message.done, total: message.total } : null);
       case 'transfer/trainProgress':
         if (message.jobId !== jobId.current) return;
-        // A transition: React renders the curves in slices that yield, so the page stays responsive.
-        return startTransition(() => (message.run === 'scratch' ? setScratch : setTraining)((current) => advance(current, message)));
+        return progress.push(message);
       case 'transfer/trainDone':
         if (message.jobId !== jobId.current) return;
+        progress.flush();
         // A transition too: the evaluation (up to a 20 × 20 confusion matrix) renders in slices.
         return startTransition(() => {
           if (message.run === 'scratch') return setScratch((current) => current && { ...current, phase: message.phase, elapsedMs: message.elapsedMs, evaluation: message.evaluation });
@@ -115,6 +131,7 @@ export function useTransfer(defaultClassName: (n: number) => string) {
         setHead(message.head);
         setBase(message.base);
         setClassifier(message.trainedLabels && { labels: message.trainedLabels, source: 'trained' }); // the project's own, as if trained here
+        progress.cancel();
         [setTraining, setScratch].forEach((set) => set(null));
         setPrevious({ transfer: null, scratch: null });
         setEvaluation(null);
@@ -148,6 +165,7 @@ export function useTransfer(defaultClassName: (n: number) => string) {
         setErrorDetail(message.detail);
         if (DATASET_ERRORS.has(message.code)) return setDataset({ status: 'error', code: message.code, detail: message.detail });
         if (message.jobId !== undefined && message.jobId === jobId.current) {
+          progress.flush();
           const failed = (current: TrainingView | null) => current && current.jobId === message.jobId ? { ...current, phase: 'error' as const } : current;
           setTraining(failed);
           setScratch(failed);
@@ -156,7 +174,7 @@ export function useTransfer(defaultClassName: (n: number) => string) {
       default:
         return;
     }
-  }, []);
+  }, [progress]);
 
   /**
    * A new worker after a crash holds nothing: read the photos back (decoded again from IndexedDB;
@@ -165,6 +183,7 @@ export function useTransfer(defaultClassName: (n: number) => string) {
    */
   const recover = useCallback(() => {
     setNotice({ kind: 'workerRestarted' });
+    progress.cancel(); // the crashed worker's last epochs: its run is over
     const interrupted = (current: TrainingView | null) => (current && isRunning(current.phase) ? { ...current, phase: 'error' as const } : current);
     setTraining(interrupted);
     setScratch(interrupted);
@@ -175,7 +194,7 @@ export function useTransfer(defaultClassName: (n: number) => string) {
     worker.sendTransfer({ type: 'transfer/restoreProject', classIds, base: baseRef.current });
     worker.sendTransfer({ type: 'transfer/loadModel', source: modelSource.current, base: baseRef.current });
     if (importedFiles.current) worker.sendTransfer({ type: 'transfer/importModel', files: importedFiles.current });
-  }, [worker]);
+  }, [worker, progress]);
   useEffect(() => worker.subscribe({ onMessage, onCrash: recover }), [worker, onMessage, recover]);
   useEffect(() => {
     worker.sendTransfer({ type: 'transfer/restoreProject', classIds: saved ? saved.classes.map((c) => c.id) : null, base: baseRef.current });
