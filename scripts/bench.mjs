@@ -193,7 +193,7 @@ try {
       'transfer.heldOutAccuracy': 'tm.heldOutAccuracy + 0.03 on each photo set, + 0.05 on average', 'transfer.heldOutAccuracySpread': 0.05, 'transfer.trainFps': TARGETS.fps, 'compare.speedupVsTm': 5,
       'playground.default.epochsPerSec': TARGETS.defaultEpochsPerSec, 'playground.big.epochsPerSec': TARGETS.bigEpochsPerSec, 'playground.fps': TARGETS.fps, 'playground.longTasks': TARGETS.longTasks,
     },
-    setup: { ...SIZE, testImages: ours.testImages, runs: ours.runs, tmRuns: tm ? tm.best.runs : 0, head: 'Dense 100 ReLU → softmax, Adam 0.001, batch 16, 15 % validation; ours pools 2 × 2 regions (AveragePooling2D 3, strides 3, × 0.1), theirs flattens' },
+    setup: { ...SIZE, testImages: ours.testImages, runs: ours.runs, tmRuns: tm ? tm.best.runs : 0, head: `ours: the default head (2 × 2 regions → softmax, Adam 0.003, batch 64, 50 epochs, 15 % validation, then the refit on every photo)${HEAD_OVERRIDES ? ', with transfer.headOverrides' : ''}; theirs: ${TM_BASE === 'v1-0.25' ? 'flatten' : 'global average'} → Dense 100 → softmax, Adam 0.001, batch 16, 50 epochs` },
     backend: big?.backend ?? ours.backend,
     browser: `chromium ${browser.version()}`,
     measuredSeconds: MEASURE_MS / 1000,
