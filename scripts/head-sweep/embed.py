@@ -23,17 +23,21 @@ def load(path):
     x, y = (w - s) // 2, (h - s) // 2
     return np.asarray(im.crop((x, y, x + s, y + s)).resize((224, 224), Image.BILINEAR, reducing_gap=None), dtype=np.float32)
 
-def main(base, root, out):
-    make, folder = BASES[base]
-    model = make()
-    used, total = load_into(model, read_weights(os.path.join(SHARED, folder)))
-    print(f'{base}: {used} of {total} weights loaded, output {model.output.shape}')
+def load_set(root):
+    """(class names, file names, labels, photos [n, 224, 224, 3] scaled to -1..1) of a folder of class folders, by name."""
     classes = sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)))
     names, labels, imgs = [], [], []
     for c, cls in enumerate(classes):
         for f in sorted(os.listdir(os.path.join(root, cls))):
             names.append(f); labels.append(c); imgs.append(load(os.path.join(root, cls, f)))
-    x = np.stack(imgs) / 127.5 - 1
+    return classes, names, labels, np.stack(imgs) / 127.5 - 1
+
+def main(base, root, out):
+    make, folder = BASES[base]
+    model = make()
+    used, total = load_into(model, read_weights(os.path.join(SHARED, folder)))
+    print(f'{base}: {used} of {total} weights loaded, output {model.output.shape}')
+    classes, names, labels, x = load_set(root)
     plain = model.predict(x, batch_size=32, verbose=0)
     mirror = model.predict(x[:, :, ::-1], batch_size=32, verbose=0)
     np.savez(out, plain=plain, mirror=mirror, labels=np.array(labels), names=np.array(names), classes=np.array(classes))

@@ -9,7 +9,7 @@ import os, sys, numpy as np
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import tensorflow as tf
-from embed import load, SHARED
+from embed import load_set, SHARED
 from tfjs_weights import read_weights, load_into
 
 LAYERS = ['block_6_expand_relu', 'block_10_expand_relu', 'block_12_add', 'block_13_expand_relu', 'block_14_add', 'block_15_add',
@@ -21,12 +21,7 @@ def main(root, out):
     print(used, total)
     outs = [base.output] + [tf.keras.layers.GlobalAveragePooling2D()(base.get_layer(n).output) for n in LAYERS]
     model = tf.keras.Model(base.input, outs)
-    classes = sorted(d for d in os.listdir(root) if os.path.isdir(os.path.join(root, d)))
-    names, labels, imgs = [], [], []
-    for c, cls in enumerate(classes):
-        for f in sorted(os.listdir(os.path.join(root, cls))):
-            names.append(f); labels.append(c); imgs.append(load(os.path.join(root, cls, f)))
-    x = np.stack(imgs) / 127.5 - 1
+    _, names, labels, x = load_set(root)
     res = model.predict(x, batch_size=32, verbose=0)
     np.savez(out, plain=res[0], labels=np.array(labels), names=np.array(names), **{f'gap_{n}': r for n, r in zip(LAYERS, res[1:])})
     print(root, [r.shape for r in res])
