@@ -3,7 +3,7 @@
  * each a panel, with a bar of links that brings one into view in a click. Every panel stays
  * rendered (its state and test ids are kept); none of them can push the main flow off the screen.
  */
-import { useCallback, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { useI18n } from '../../../i18n/I18nProvider';
 
 export interface MorePanel {
@@ -23,12 +23,11 @@ export function showPanel(key: string): void {
 
 export function MoreArea({ panels }: { panels: MorePanel[] }) {
   const { t } = useI18n();
-  const go = useCallback((key: string) => showPanel(key), []);
   return (
     <div className="more-area">
       <nav className="more-nav" aria-label={t('transfer.more.nav')} data-testid="more-nav">
         {panels.map((panel) => (
-          <button key={panel.key} type="button" className="link-button" onClick={() => go(panel.key)} data-testid={`more-${panel.key}`}>{panel.label}</button>
+          <button key={panel.key} type="button" className="link-button" onClick={() => showPanel(panel.key)} data-testid={`more-${panel.key}`}>{panel.label}</button>
         ))}
       </nav>
       {panels.map((panel) => (

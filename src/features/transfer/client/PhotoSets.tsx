@@ -10,11 +10,11 @@ import { readPhotoSetZip, ZipRefused, type PhotoSetGroup } from '../photoSetZip'
 import type { SampleSet } from '../sampleSets';
 import { ImportDataset } from './ImportDataset';
 import { fetchSampleSet, SampleSets } from './SampleSets';
-import { usePhotoSetLoader, type PhotoSetStatus } from './usePhotoSetLoader';
+import { usePhotoSetLoader, type Actions, type PhotoSetStatus } from './usePhotoSetLoader';
 import './photoSets.css';
 
 interface Props {
-  actions: { ensureClasses(names: string[]): (string | null)[]; addFiles(classId: string, files: File[]): void };
+  actions: Actions;
 }
 
 function StatusLine({ status }: { status: PhotoSetStatus }) {

@@ -35,9 +35,12 @@ const summary: ProjectSummary = { base: 'mobilenet_v1_0.25', classes: [{ name: '
 const of = <T extends TransferToWorker['type']>(type: T) => sent.filter((m): m is Extract<TransferToWorker, { type: T }> => m.type === type);
 const choose = (name = 'p.zip') => fireEvent.change(screen.getByTestId('open-project'), { target: { files: [new File(['zip'], name)] } });
 
+/** ProjectFiles as TransferView renders it: nothing running, the project's photos counted. */
+const view = (state: ReturnType<typeof studio>) => <ProjectFiles studio={state} running={false} photos={state.classes.reduce((sum, c) => sum + c.images.length, 0)} />;
+
 describe('ProjectFiles', () => {
   it('asks before replacing a project with photos; Cancel keeps it; Replace opens; Undo opens the replaced one without asking', () => {
-    render(<ProjectFiles studio={studio(withPhotos)} />);
+    render(view(studio(withPhotos)));
     choose();
     const [read] = of('transfer/readProject');
     expect(screen.getByTestId('project-status').dataset.status).toBe('reading');
@@ -77,7 +80,7 @@ describe('ProjectFiles', () => {
   });
 
   it('an empty studio opens without asking; an error shows its own message; a stale reply is ignored', () => {
-    render(<ProjectFiles studio={studio([{ id: 'c0', name: 'a', images: [] }])} />);
+    render(view(studio([{ id: 'c0', name: 'a', images: [] }])));
     choose();
     const [read] = of('transfer/readProject');
     act(() => fakeWorker.reply({ type: 'transfer/projectRead', requestId: read.requestId, summary }));
@@ -93,7 +96,7 @@ describe('ProjectFiles', () => {
 
   it('Save project sends the project and downloads the file', () => {
     const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => undefined);
-    render(<ProjectFiles studio={studio(withPhotos)} />);
+    render(view(studio(withPhotos)));
     fireEvent.click(screen.getByTestId('save-project'));
     expect(of('transfer/saveProject')[0]).toMatchObject({ base: 'mobilenet_v2_0.35', classes: [{ id: 'c0', imageIds: ['i1', 'i2'] }, { id: 'c1', imageIds: ['i3'] }] });
     act(() => fakeWorker.reply({ type: 'transfer/projectSaved', name: 'neural-playground-project.zip', blob: new Blob(['zip']), photos: 3, skipped: 0 }));

@@ -2,21 +2,23 @@
 import { useI18n } from '../../../i18n/I18nProvider';
 import { BASES } from '../bases';
 import { PROJECT_VERSION } from '../projectMeta';
-import { useProjectFiles, type ProjectStatus } from './useProjectFiles';
-import { isRunning, type TransferController } from './useTransfer';
+import type { ProjectSummary } from '../projectMeta';
+import { hasContent, useProjectFiles, type ProjectStatus } from './useProjectFiles';
+import type { TransferController } from './useTransfer';
 
-export function ProjectFiles({ studio }: { studio: TransferController['state'] }) {
+const photosOf = (summary: ProjectSummary) => summary.classes.reduce((sum, c) => sum + c.photos, 0);
+
+/** `running`: a training run is going (nothing is saved or opened then); `photos`: the photos in the project. */
+export function ProjectFiles({ studio, running, photos }: { studio: TransferController['state']; running: boolean; photos: number }) {
   const { t } = useI18n();
   const { status, undo, save, open, undoOpen, confirm, cancel } = useProjectFiles(studio);
-  const running = [studio.training, studio.scratch].some((run) => run !== null && isRunning(run.phase));
   const busy = running || status.kind === 'saving' || status.kind === 'reading' || status.kind === 'opening';
-  const photos = studio.classes.reduce((sum, c) => sum + c.images.length, 0);
   return (
     <section className="project-files" aria-label={t('project.title')} data-testid="project-files">
       <h2>{t('project.title')}</h2>
       <p className="hint">{t('project.hint')}</p>
       <div className="train-actions">
-        <button type="button" onClick={save} disabled={busy || (photos === 0 && studio.classifier === null)} data-testid="save-project">{t('project.save')}</button>
+        <button type="button" onClick={save} disabled={busy || !hasContent(studio)} data-testid="save-project">{t('project.save')}</button>
         <label className="file-button">
           {t('project.open')}
           <input type="file" accept=".zip,application/zip" disabled={busy} data-testid="open-project"
@@ -26,7 +28,7 @@ export function ProjectFiles({ studio }: { studio: TransferController['state'] }
       </div>
       {status.kind === 'confirm' && (
         <div className="notice" role="alertdialog" aria-label={t('project.title')} data-testid="project-confirm">
-          <p>{t('project.confirm', { photos, classes: studio.classes.length, newPhotos: status.summary.classes.reduce((sum, c) => sum + c.photos, 0), newClasses: status.summary.classes.length })}</p>
+          <p>{t('project.confirm', { photos, classes: studio.classes.length, newPhotos: photosOf(status.summary), newClasses: status.summary.classes.length })}</p>
           <button type="button" onClick={confirm} data-testid="project-replace">{t('project.replace')}</button>{' '}
           <button type="button" onClick={cancel} data-testid="project-cancel">{t('project.cancel')}</button>
         </div>
@@ -59,7 +61,7 @@ function StatusLine({ status }: { status: ProjectStatus }) {
       const { summary } = status;
       return (
         <p role="status" data-testid="project-status" data-status={status.undone ? 'undone' : 'opened'}>
-          {status.undone ? t('project.undone') : t('project.opened', { classes: summary.classes.length, photos: summary.classes.reduce((sum, c) => sum + c.photos, 0), base: BASES[summary.base].label })}
+          {status.undone ? t('project.undone') : t('project.opened', { classes: summary.classes.length, photos: photosOf(summary), base: BASES[summary.base].label })}
           {summary.trained && <> {t('project.openedTrained')}</>}
         </p>
       );

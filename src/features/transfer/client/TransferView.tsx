@@ -121,7 +121,7 @@ export function TransferView() {
         <div className="flow-column flow-train">
           <ModelPanel model={state.model} base={state.base} trainedOnBase={state.classifier !== null && state.classifier.source !== 'imported'} busy={running} onBase={actions.chooseBase} onFiles={actions.loadModelFiles} onUrl={actions.loadModelUrl} />
           <TrainControl training={training} canTrain={canTrain && !running} blockedReason={blockedReason} onTrain={actions.train} onStop={actions.stop} onShowCurves={() => showPanel('curves')} />
-          <ProjectFiles studio={state} />
+          <ProjectFiles studio={state} running={running} photos={photoCount} />
         </div>
         <div className="flow-column flow-predict">
           <PredictPanel prediction={state.prediction} enabled={state.canPredict} onFile={actions.predict} />

@@ -4,7 +4,7 @@
  * and renamed), else into a new class while there is room (MAX_CLASSES). Pure.
  */
 import { MAX_CLASSES } from '../meta';
-import type { ClassView } from './useTransfer';
+import type { ClassView } from './transferViews';
 
 export interface ClassPlan {
   /** the class id for each name asked for, in order (null: no room left) */

@@ -2,7 +2,7 @@
  * The studio's page-side views (classes, photos, runs, the dataset export, notices) and the pure
  * helpers useTransfer.ts updates them with.
  */
-import type { FromWorker, RestoredImage, StorageCode, TrainPhase, TransferErrorCode, EpochLogs, Evaluation, TrainTimings, ImageRejection } from '../../../worker/protocol';
+import type { ClassRef, FromWorker, RestoredImage, StorageCode, TrainPhase, TransferErrorCode, EpochLogs, Evaluation, TrainTimings, ImageRejection } from '../../../worker/protocol';
 
 export interface ImageView {
   id: string;
@@ -18,6 +18,9 @@ export interface ClassView {
   name: string;
   images: ImageView[];
 }
+
+/** The classes as the worker knows them: ids, names and their photos' ids. */
+export const classRefs = (classes: ClassView[]): ClassRef[] => classes.map((c) => ({ id: c.id, name: c.name, imageIds: c.images.map((image) => image.id) }));
 
 export interface Rejection {
   classId: string;

@@ -6,7 +6,7 @@ import { startTransition, useEffect, useRef, useState } from 'react';
 import { useWorker } from '../../../client/WorkerProvider';
 import type { FromWorker } from '../../../worker/protocol';
 import type { EmbeddingMapResult } from '../embeddingMap';
-import type { ClassView } from './useTransfer';
+import { classRefs, type ClassView } from './transferViews';
 
 /** Wait for this long without changes (images arriving one by one) before asking. */
 const REFRESH_DELAY_MS = 250;
@@ -59,7 +59,7 @@ export function useEmbeddingMap(open: boolean, classes: ClassView[], refresh: st
     setState((current) => (current.pending ? current : { ...current, pending: true }));
     const timer = setTimeout(() => {
       const id = ++requestId.current;
-      const refs = classesRef.current.map((c) => ({ id: c.id, name: c.name, imageIds: c.images.map((image) => image.id) }));
+      const refs = classRefs(classesRef.current);
       requested.current.set(id, refs.map((c) => c.id));
       worker.sendTransfer({ type: 'transfer/embeddingMap', requestId: id, classes: refs });
     }, REFRESH_DELAY_MS);

@@ -19,7 +19,7 @@ export type PhotoSetStatus =
   | { phase: 'done'; classes: number; photos: number; full: string[] }
   | { phase: 'error'; code: PhotoSetErrorCode; detail?: string };
 
-interface Actions {
+export interface Actions {
   ensureClasses(names: string[]): (string | null)[];
   addFiles(classId: string, files: File[]): void;
 }

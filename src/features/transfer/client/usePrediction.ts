@@ -5,10 +5,10 @@
  * and that prediction is made again whenever the classes change (photos added or removed, a
  * rename) and once a classifier is ready, which then takes over.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useWorker } from '../../../client/WorkerProvider';
 import type { ClassRef, FromWorker } from '../../../worker/protocol';
-import type { ClassView } from './useTransfer';
+import { classRefs, type ClassView } from './transferViews';
 
 export interface PredictionView {
   requestId: number;
@@ -24,19 +24,18 @@ export interface PredictionView {
   signature?: string;
 }
 
-/** The classes as the worker knows them: ids, names and their photos' ids. */
-export const classRefs = (classes: ClassView[]): ClassRef[] => classes.map((c) => ({ id: c.id, name: c.name, imageIds: c.images.map((image) => image.id) }));
+/** What an instant prediction was asked with: the classes (and whether a classifier was ready); it is asked again when this changes. */
+const signatureOf = (refs: ClassRef[], classifierReady: boolean) => JSON.stringify([classifierReady, refs]);
 
 /** Whether the nearest class mean can answer: the base model ready and two classes with a photo. */
-export const instantReady = (classes: ClassView[], modelReady: boolean) => modelReady && classes.filter((c) => c.images.length > 0).length >= 2;
+const instantReady = (classes: ClassView[], modelReady: boolean) => modelReady && classes.filter((c) => c.images.length > 0).length >= 2;
 
 export function usePrediction(classes: ClassView[], classifierReady: boolean, modelReady: boolean) {
   const worker = useWorker();
   const [prediction, setPrediction] = useState<PredictionView | null>(null);
   const requestId = useRef(0);
-  const signature = useMemo(() => JSON.stringify([classifierReady, classRefs(classes)]), [classes, classifierReady]);
-  const current = useRef({ classes, signature });
-  current.current = { classes, signature };
+  const current = useRef({ classes, classifierReady });
+  current.current = { classes, classifierReady };
   const canPredict = classifierReady || instantReady(classes, modelReady);
 
   useEffect(() => {
@@ -49,19 +48,21 @@ export function usePrediction(classes: ClassView[], classifierReady: boolean, mo
 
   const predict = useCallback((file: Blob) => {
     const id = ++requestId.current;
-    const { classes: now, signature: asked } = current.current;
+    const { classes: now, classifierReady: ready } = current.current;
+    const refs = classRefs(now);
     setPrediction((shown) => {
       if (shown) URL.revokeObjectURL(shown.url);
-      return { requestId: id, url: URL.createObjectURL(file), file, probabilities: null, classNames: now.map((c) => c.name), signature: asked };
+      return { requestId: id, url: URL.createObjectURL(file), file, probabilities: null, classNames: now.map((c) => c.name), signature: signatureOf(refs, ready) };
     });
-    worker.sendTransfer({ type: 'transfer/predict', requestId: id, file, classes: classRefs(now) });
+    worker.sendTransfer({ type: 'transfer/predict', requestId: id, file, classes: refs });
   }, [worker]);
 
   // Live: an instant prediction is asked again (after its answer) when the classes changed since, or a classifier is ready.
+  // (The signature is made only while an instant prediction is shown: not for every photo added.)
   useEffect(() => {
     if (!canPredict || prediction?.source !== 'instant' || !prediction.probabilities || !prediction.file) return;
-    if (prediction.signature !== signature) predict(prediction.file);
-  }, [prediction, signature, canPredict, predict]);
+    if (prediction.signature !== signatureOf(classRefs(classes), classifierReady)) predict(prediction.file);
+  }, [prediction, classes, classifierReady, canPredict, predict]);
 
   return { prediction, predict, canPredict };
 }

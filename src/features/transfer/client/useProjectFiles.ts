@@ -14,6 +14,7 @@ import { baseSpec } from '../bases';
 import type { ProjectErrorCode, ProjectSummary } from '../projectMeta';
 import { resolveBaseUrl } from './defaultModelUrl';
 import { writeSettings } from './projectSettings';
+import { classRefs, download } from './transferViews';
 import type { TransferController } from './useTransfer';
 
 export type ProjectStatus =
@@ -46,7 +47,7 @@ export function useProjectFiles(studio: Studio) {
 
   const current = useCallback(() => {
     const { classes, head, base } = studioRef.current;
-    return { classes: classes.map((c) => ({ id: c.id, name: c.name, imageIds: c.images.map((image) => image.id) })), head, base };
+    return { classes: classRefs(classes), head, base };
   }, []);
   const openRead = useCallback((id: number, read: ProjectSummary) => {
     setStatus({ kind: 'opening' });
@@ -57,11 +58,8 @@ export function useProjectFiles(studio: Studio) {
     switch (message.type) {
       case 'transfer/projectSaved': {
         if (savedUrl.current) URL.revokeObjectURL(savedUrl.current);
-        const url = (savedUrl.current = URL.createObjectURL(message.blob));
-        const link = document.createElement('a');
-        link.href = url;
-        link.download = message.name;
-        link.click();
+        const [{ url }] = download([{ name: message.name, blob: message.blob }]);
+        savedUrl.current = url;
         return setStatus({ kind: 'saved', name: message.name, url, photos: message.photos, skipped: message.skipped });
       }
       case 'transfer/projectRead':

@@ -9,9 +9,9 @@ import { augmentsFineTuning, DEFAULT_HEAD, isIdentityAugmentation, MAX_CLASSES, 
 import { baseSpec, DEFAULT_BASE, type BaseId } from '../bases';
 import { resolveBaseUrl } from './defaultModelUrl';
 import { readSettings, withRestoredImages, writeSettings } from './projectSettings';
-import { classRefs, usePrediction } from './usePrediction';
+import { usePrediction } from './usePrediction';
 import { applyPlan, planClasses } from './photoSetClasses';
-import { advance, DATASET_ERRORS, ProgressBuffer, download, isRunning, markSaved, newClass, restoredView, startView, type ClassView, type DatasetView, type Rejection, type ReliabilityNotice, type StorageRefusal, type TrainingView, type PreviousRun } from './transferViews';
+import { advance, classRefs, DATASET_ERRORS, ProgressBuffer, download, isRunning, markSaved, newClass, restoredView, startView, type ClassView, type DatasetView, type Rejection, type ReliabilityNotice, type StorageRefusal, type TrainingView, type PreviousRun } from './transferViews';
 
 export type { ClassView, DatasetView, ImageView, PreviousRun, Rejection, ReliabilityNotice, StorageRefusal, TrainingView } from './transferViews';
 export { isRunning } from './transferViews';
@@ -132,7 +132,8 @@ export function useTransfer(defaultClassName: (n: number) => string) {
         setBase(message.base);
         setClassifier(message.trainedLabels && { labels: message.trainedLabels, source: 'trained' }); // the project's own, as if trained here
         progress.cancel();
-        [setTraining, setScratch].forEach((set) => set(null));
+        setTraining(null);
+        setScratch(null);
         setPrevious({ transfer: null, scratch: null });
         setEvaluation(null);
         setOtherBase(null);
