@@ -58,8 +58,8 @@ const summaryOf = (project: Project): ProjectSummary => ({
 });
 
 export abstract class ProjectStudio extends ClassifierStudio {
-  /** saves the opened project's photos (as projectStore.ts's contract asks) */
-  private readonly projectPhotos = new Persistence(this.post);
+  /** saves the photos (added, or an opened project's, as projectStore.ts's contract asks) and retries those the browser refused */
+  protected readonly persistence = new Persistence(this.post);
   /** the file read last, waiting for the page's go-ahead */
   private pendingProject: { requestId: number; project: Project } | null = null;
 
@@ -138,7 +138,7 @@ export abstract class ProjectStudio extends ClassifierStudio {
         for (const [n, photo] of photos.entries()) {
           const id = crypto.randomUUID();
           this.images.set(id, { rgb: photo.rgb });
-          await this.projectPhotos.save(id, classes[k].id, project.classes[k].photos[n].name, photo.jpeg);
+          await this.persistence.save(id, classes[k].id, project.classes[k].photos[n].name, photo.jpeg);
           images.push({ classId: classes[k].id, id, name: project.classes[k].photos[n].name, thumbnail: photo.thumbnail });
         }
       }

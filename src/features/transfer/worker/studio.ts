@@ -14,7 +14,6 @@ import { buildTail, cutLayerFor, fineTune, predictImages } from './finetune';
 import { buildHead, Diverged, disposeModel, evaluateProbabilities, fitHead, predictProbabilities } from './head';
 import { loadBaseModel, ModelInvalid, type BaseModel } from './model';
 import { ModelFilesRefused } from './modelFiles';
-import { Persistence } from './persistence';
 import * as project from './projectStore';
 import { splitByClass } from './split';
 import { measureEmbed, measureRawPredict } from './measure';
@@ -29,7 +28,6 @@ import { ProjectStudio } from './projectStudio';
 
 export class TransferStudio extends ProjectStudio {
   /** saves photos as they are added, and reads them back (projectStore.ts's contract) */
-  private readonly persistence = new Persistence(this.post);
   /** the browser refused to save the trained classifier (tried again with the photos) */
   private trainedUnsaved = false;
   async handle(message: TransferToWorker): Promise<void> {
