@@ -36,11 +36,10 @@ export abstract class ClassifierStudio extends StudioBase {
     await this.backendReady();
     try {
       // train.py's classifier (weights by layer name) is rebuilt on the loaded base; an exported one holds its own
-      const base = isTrainedFiles(files) ? (this.base ?? (await this.loading?.catch(() => null)) ?? null) : null;
-      const { model, metadata, release } = isTrainedFiles(files) ? await importTrained(files, base) : { ...(await importClassifier(files)), release: undefined };
+      const trainedFiles = isTrainedFiles(files);
+      const { model, metadata, release } = trainedFiles ? await importTrained(files, await this.loadedBase()) : await importClassifier(files).then((read) => ({ ...read, release: () => read.model.dispose() }));
       if (classes && otherLabels(metadata.labels, classes)) {
-        if (release) release();
-        else model.dispose();
+        release();
         throw new ImportInvalid(`labels ${metadata.labels.join(', ')}, classes ${classes.join(', ')}`, 'importOtherLabels', metadata.labels.join(', '));
       }
       this.releaseImported();
@@ -57,7 +56,7 @@ export abstract class ClassifierStudio extends StudioBase {
   protected async exportDataset(classes: ClassRef[], head: HeadConfig): Promise<void> {
     try {
       const { dataset, images, skipped } = await loadDataset(classes, (id) => project.loadImage(id).catch(() => undefined));
-      const base = this.base ?? (await this.loading?.catch(() => null)) ?? null;
+      const base = await this.loadedBase();
       // the base as the browser uses it, for train.py to train on the same numbers offline
       const files = base ? await baseFiles(base.full, base.spec, this.baseSource) : undefined;
       const blob = new Blob([buildDatasetZip(dataset, head, base?.spec, new Date(), files)], { type: 'application/zip' });

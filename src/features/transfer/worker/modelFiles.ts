@@ -21,14 +21,15 @@ export class ModelFilesRefused extends Error {
   }
 }
 
-interface WeightSpec {
+/** One weight of a tfjs weights manifest. */
+export interface WeightSpec {
   name: string;
   shape: number[];
   dtype: string;
   quantization?: { dtype: string };
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const basename = (path: string) => path.split('/').pop() ?? path;
 
 /** Bytes one weight takes in the weight files (a quantized weight takes its quantized size). */

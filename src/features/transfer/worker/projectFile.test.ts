@@ -8,7 +8,8 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_HEAD, type HeadConfig } from '../meta';
 import { buildDatasetZip } from './datasetZip';
-import { MANIFEST_FILE, PROJECT_FORMAT, PROJECT_VERSION, ProjectRefused, readProject, sanitizeHead, validateManifest, writeProject, type Project } from './projectFile';
+import { PROJECT_VERSION } from '../projectMeta';
+import { MANIFEST_FILE, PROJECT_FORMAT, ProjectRefused, readProject, sanitizeHead, validateManifest, writeProject, type Project } from './projectFile';
 
 const jpeg = (seed: number, length = 300) => Uint8Array.from({ length }, (_, k) => (k < 3 ? [0xff, 0xd8, 0xff][k] : (seed * 31 + k * 7) & 255));
 const HEAD: HeadConfig = { ...DEFAULT_HEAD, epochs: 37, learningRate: 0.0123, fineTuneBlocks: 2, fineTuneEpochs: 3, augmentation: { flip: false, rotation: 15, zoom: 0.1, brightness: 0.2, contrast: 0.3 }, seed: 42 };

@@ -18,8 +18,8 @@ import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { isBaseId, type BaseId } from '../bases';
 import { MAX_CLASSES, normalizeHead, OPTIMIZERS, POOLINGS, type HeadConfig } from '../meta';
 import { PROJECT_VERSION, type ProjectErrorCode } from '../projectMeta';
+import { isObject, type WeightSpec } from './modelFiles';
 
-export { PROJECT_VERSION };
 import { imageFileName } from './datasetZip';
 import { checkModelJson, ModelFilesRefused } from './modelFiles';
 
@@ -28,15 +28,8 @@ export const MANIFEST_FILE = 'manifest.json';
 const MODEL_PATH = 'classifier/model.json';
 const WEIGHTS_NAME = 'weights.bin';
 /** the most entries and uncompressed bytes a project may declare (checked before unpacking) */
-export const MAX_PROJECT_ENTRIES = 20_000;
+const MAX_PROJECT_ENTRIES = 20_000;
 export const MAX_PROJECT_BYTES = 1024 ** 3;
-
-/** One weight of a tfjs weights manifest. */
-export interface WeightSpec {
-  name: string;
-  shape: number[];
-  dtype: string;
-}
 
 /** A tfjs layers model as plain data: its topology (model.json's), weight specs and their bytes in order. */
 export interface ModelArtifactsData {
@@ -90,7 +83,6 @@ export class ProjectRefused extends Error {
   }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const corrupt = (detail: string) => new ProjectRefused('projectCorrupt', detail);
 
 /** [min, max, integer] of each numeric head setting (the studio's own fields allow these). */

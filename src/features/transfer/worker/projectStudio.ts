@@ -7,7 +7,7 @@
  * replaced is sent back as a project file, for the page's Undo.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { ClassRef, RestoredImage, TransferToWorker } from '../../../worker/protocol';
+import type { ClassRef, ModelSource, RestoredImage, TransferToWorker } from '../../../worker/protocol';
 import { BASES, baseSpec, type BaseId, type BaseSpec } from '../bases';
 import type { HeadConfig } from '../meta';
 import { PROJECT_FILE_NAME, type ProjectSummary } from '../projectMeta';
@@ -17,7 +17,8 @@ import { cutLayerFor } from './finetune';
 import { disposeModel } from './head';
 import { Persistence } from './persistence';
 import { savedArtifacts, weightBytes } from './artifacts';
-import { MAX_PROJECT_BYTES, ProjectRefused, readProject, writeProject, type ModelArtifactsData, type Project, type WeightSpec } from './projectFile';
+import { MAX_PROJECT_BYTES, ProjectRefused, readProject, writeProject, type ModelArtifactsData, type Project } from './projectFile';
+import type { WeightSpec } from './modelFiles';
 import * as store from './projectStore';
 import { ClassifierStudio } from './classifierStudio';
 import type { Trained } from './studioView';
@@ -26,7 +27,7 @@ type ProjectMessage = Extract<TransferToWorker, { type: 'transfer/saveProject' |
 type Current = { classes: ClassRef[]; head: HeadConfig; base: BaseId };
 
 /** The model's topology, weight specs and weight bytes (nothing written anywhere). */
-export async function modelArtifacts(model: tf.LayersModel): Promise<ModelArtifactsData> {
+async function modelArtifacts(model: tf.LayersModel): Promise<ModelArtifactsData> {
   const saved = await savedArtifacts(model);
   const weightData = weightBytes(saved.weightData);
   return { modelTopology: saved.modelTopology as object, weightSpecs: saved.weightSpecs as WeightSpec[], weightData };
@@ -97,7 +98,7 @@ export abstract class ProjectStudio extends ClassifierStudio {
     return { project: { base: current.base, head: current.head, classes, classifier }, photos: images, skipped };
   }
 
-  private async openProject(requestId: number, current: Current, source: Extract<TransferToWorker, { type: 'transfer/loadModel' }>['source']): Promise<void> {
+  private async openProject(requestId: number, current: Current, source: ModelSource): Promise<void> {
     const pending = this.pendingProject;
     if (!pending || pending.requestId !== requestId) throw new ProjectRefused('projectFailed', 'read the file first');
     if (this.job) throw new ProjectRefused('projectFailed', 'a run is in progress');
@@ -124,7 +125,7 @@ export abstract class ProjectStudio extends ClassifierStudio {
       const replaced = await this.collect(current);
       const undo = replaced.photos > 0 || replaced.project.classifier ? new Blob([writeProject(replaced.project)], { type: 'application/zip' }) : null;
       // 3. Its base: loaded unless in use; a base that does not load leaves everything as it was.
-      let base = this.base ?? (await this.loading);
+      let base = await this.loadedBase();
       if (base?.spec.id !== project.base) {
         await this.handle({ type: 'transfer/loadModel', source, base: project.base });
         base = this.base;
@@ -159,7 +160,6 @@ export abstract class ProjectStudio extends ClassifierStudio {
     disposeModel(this.scratch);
     this.scratch = null;
     this.releaseImported();
-    this.imported = null;
     this.importedFiles = null;
   }
 

@@ -74,7 +74,7 @@ export class TransferStudio extends ProjectStudio {
       case 'transfer/layerCell':
         return (this.layerExplorer ??= new LayerExplorer(this.view())).handle(message);
       case 'transfer/measureRawPredict': {
-        const base = this.base ?? (await this.loading);
+        const base = await this.loadedBase();
         if (!base) return this.post({ type: 'transfer/error', code: 'noModel' });
         const loaded = [...this.images.values()].slice(0, message.batches * 16).map((image) => image.rgb);
         const embedImagesPerSec = await measureEmbed(base.truncated, loaded);
@@ -186,7 +186,7 @@ export class TransferStudio extends ProjectStudio {
     const started = performance.now();
     const present = this.check(classes, jobId);
     if (!present) return;
-    const base = this.base ?? (await this.loading);
+    const base = await this.loadedBase();
     if (!base) return this.post({ type: 'transfer/error', code: 'noModel', jobId });
     const job = (this.job = { id: jobId, stop: false });
     /** the classifier being trained; the one trained before stays until this one is done */

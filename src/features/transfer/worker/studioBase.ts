@@ -38,7 +38,7 @@ export abstract class StudioBase {
   /** the frozen base up to each cut layer in use */
   protected readonly lowers = new Map<string, tf.LayersModel>();
   /** a classifier imported from files (base + head in one), used for predictions instead */
-  protected imported: { model: tf.LayersModel; labels: string[]; release?: () => void } | null = null;
+  protected imported: { model: tf.LayersModel; labels: string[]; release: () => void } | null = null;
   /** where the base model came from, and the files of the imported classifier: to load them again on a new backend */
   protected baseSource: Extract<TransferToWorker, { type: 'transfer/loadModel' }>['source'] | null = null;
   protected importedFiles: File[] | null = null;
@@ -56,9 +56,14 @@ export abstract class StudioBase {
    * Read access for features that only look (Grad-CAM, layer maps, the embedding map): they get
    * this view and change nothing the studio owns.
    */
+  /** The base in use, or the one loading once it has loaded (null: none, or its load failed). */
+  protected async loadedBase(): Promise<BaseModel | null> {
+    return this.base ?? (await this.loading?.catch(() => null)) ?? null;
+  }
+
   view(): StudioView {
     return {
-      base: async () => this.base ?? (await this.loading),
+      base: () => this.loadedBase(),
       trained: () => this.trained,
       scratch: () => this.scratch,
       rgb: (imageId) => this.images.get(imageId)?.rgb,
@@ -130,8 +135,7 @@ export abstract class StudioBase {
 
   /** Frees the imported classifier (one rebuilt on the base frees only its own weights: the base's layers stay). */
   protected releaseImported(): void {
-    if (this.imported?.release) this.imported.release();
-    else this.imported?.model.dispose();
+    this.imported?.release();
     this.imported = null;
   }
 
@@ -146,7 +150,7 @@ export abstract class StudioBase {
    * of `classes`' embedded photos (`source: 'instant'`; instant.ts), once two classes have one.
    */
   protected async predict(requestId: number, file: Blob, classes: ClassRef[] = []): Promise<void> {
-    const base = this.base ?? (await this.loading);
+    const base = await this.loadedBase();
     // (an imported classifier holds its own base; the others need the base loaded)
     if (!this.imported && !base) return this.post({ type: 'transfer/error', code: 'noModel', requestId });
     try {

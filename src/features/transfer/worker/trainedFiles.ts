@@ -42,9 +42,8 @@ async function readWeights(files: File[]): Promise<Map<string, { shape: number[]
     }
     const count = (shape as number[]).reduce((a, b) => a * b, 1);
     if (offset + 4 * count > bytes.byteLength) throw new ImportInvalid(`${binary.name} ends before ${spec.name}`, 'importMissingWeights', binary.name);
-    // a copy: the offset need not be aligned, and the values are float32 little-endian
-    const view = new DataView(bytes, offset, 4 * count);
-    const values = Float32Array.from({ length: count }, (_, n) => view.getFloat32(4 * n, true));
+    // a copy (the offset need not be aligned); float32 little-endian, as tfjs reads weights too
+    const values = new Float32Array(bytes.slice(offset, offset + 4 * count));
     weights.set(spec.name, { shape: shape as number[], values });
     offset += 4 * count;
   }
