@@ -15,7 +15,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 import type { Plugin } from 'vite';
 import { buildSampleIndex, SAMPLE_INDEX_FILE, SAMPLES_URL_SEGMENT } from './sampleSets.mjs';
-import { createModelsMiddleware, isDirectory, isFile, prefixFor } from './sharedModels.ts';
+import { createModelsMiddleware, isFile, locateSharedFolder, prefixFor } from './sharedModels.ts';
 
 export interface SharedDatasetsOptions {
   /** The datasets folder; overrides `SHARED_DATASETS_DIR` and `<root>/../shared/datasets`. Relative to the root. */
@@ -26,9 +26,7 @@ export interface SharedDatasetsOptions {
 
 /** The shared datasets folder, absolute, or null: `dir`, else `SHARED_DATASETS_DIR`, else `<root>/../shared/datasets`. */
 export function locateSharedDatasets(root: string, env: Record<string, string | undefined> = process.env, dir?: string): string | null {
-  const configured = dir ?? (env.SHARED_DATASETS_DIR ? env.SHARED_DATASETS_DIR : undefined);
-  const candidate = configured !== undefined ? path.resolve(root, configured) : path.resolve(root, '..', 'shared', 'datasets');
-  return isDirectory(candidate) ? candidate : null;
+  return locateSharedFolder(root, 'datasets', dir ?? (env.SHARED_DATASETS_DIR || undefined));
 }
 
 type Next = (err?: unknown) => void;

@@ -57,8 +57,12 @@ export function locateSharedModels(
   env: Record<string, string | undefined> = process.env,
   dir?: string,
 ): string | null {
-  const configured = dir ?? (env.SHARED_MODELS_DIR ? env.SHARED_MODELS_DIR : undefined);
-  const candidate = configured !== undefined ? path.resolve(root, configured) : path.resolve(root, '..', 'shared', 'models');
+  return locateSharedFolder(root, 'models', dir ?? (env.SHARED_MODELS_DIR || undefined));
+}
+
+/** A folder of ../shared, absolute, or null when there is none: `configured` (relative to root) if given, else `<root>/../shared/<name>`. */
+export function locateSharedFolder(root: string, name: string, configured?: string): string | null {
+  const candidate = configured !== undefined ? path.resolve(root, configured) : path.resolve(root, '..', 'shared', name);
   return isDirectory(candidate) ? candidate : null;
 }
 

@@ -24,7 +24,7 @@ const MODELS = resolve(process.env.SHARED_MODELS_DIR ?? '../shared/models');
 const CLASSES = ['0', '1', '2'];
 const PHOTOS = 6;
 /** the studio's defaults, shortened: 3 epochs of the head, then 1 of fine-tuning the top 2 blocks with augmentation */
-export const HEAD: HeadConfig = { ...DEFAULT_HEAD, epochs: 3, batchSize: 8, fineTuneBlocks: 2, fineTuneEpochs: 1, augment: true };
+const HEAD: HeadConfig = { ...DEFAULT_HEAD, epochs: 3, batchSize: 8, fineTuneBlocks: 2, fineTuneEpochs: 1, augment: true };
 
 /** The first PHOTOS photos of each class, by file name. */
 function photos(): DatasetClass[] {

@@ -113,7 +113,7 @@ def check_run(folder, label, result, phases, out='out'):
 
 def run_base(zips, base_id, work):
     info = zips[base_id]
-    folder = unpack(os.path.join(work, '..', info['zip']) if not os.path.isabs(info['zip']) else info['zip'], os.path.join(work, base_id))
+    folder = unpack(os.path.join(work, '..', info['zip']), os.path.join(work, base_id))
     os.makedirs(os.path.join(folder, 'out'))
     outs = ['--out', 'out/classifier.keras', '--labels', 'out/labels.json', '--history', 'out/history.json', '--studio', 'out/studio']
     print(f'{base_id}: fine-tuning 2 blocks with augmentation', flush=True)
@@ -269,7 +269,7 @@ def run_bad_input(v1_folder, v2_folder):
     run_not_images(v2_folder)
     result = train(v2_folder, '--base', os.path.join(v1_folder, 'base'), '--epochs', '1')
     check(result.returncode != 0 and 'layer ' in result.stderr and 'base files' in result.stderr,
-          f'another base\'s files: stops naming the layer ({result.stderr.strip().splitlines()[-1] if result.stderr.strip() else ""})')
+          f'another base\'s files: stops naming the layer ({last_line(result)})')
     empty = os.path.join(v2_folder, 'dataset', '1')
     for file in os.listdir(empty):
         os.remove(os.path.join(empty, file))

@@ -30,13 +30,6 @@ it('python3 is available (the Python checks need it)', () => {
  * read as images; other bytes that are not a JPEG fail as TensorFlow's decoder fails.
  */
 const STUB_IO_PY = `
-import types
-class OpError(Exception):
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = message
-errors = types.SimpleNamespace(OpError=OpError, InvalidArgumentError=OpError)
-io = mock.MagicMock(name='io')
 def decode_image(data, **kwargs):
     if data:
         raise OpError('{{function_node __wrapped__DecodeImage}} Unknown image file format. One of JPEG, PNG, GIF, BMP required. [Op:DecodeImage]')
