@@ -10,6 +10,7 @@ import type { ModelSource } from '../../../worker/protocol';
 import type { BaseSpec } from '../bases';
 import { savedArtifacts, weightBytes } from './artifacts';
 import type { BaseFiles, TextFile } from './datasetZip';
+import { layersModelJson } from './modelFiles';
 
 /** the weight file model.json names */
 export const BASE_WEIGHTS_FILE = 'weights.bin';
@@ -20,13 +21,7 @@ export const NOTICE_NAMES = ['PROVENANCE.md', 'LICENSE', 'LICENSE.txt', 'LICENSE
 export async function savedModelFiles(model: tf.LayersModel): Promise<Pick<BaseFiles, 'modelJson' | 'weights'>> {
   const artifacts = await savedArtifacts(model);
   const bytes = weightBytes(artifacts.weightData);
-  const modelJson = JSON.stringify({
-    format: 'layers-model',
-    generatedBy: `TensorFlow.js tfjs-layers v${tf.version_layers}`,
-    convertedBy: null,
-    modelTopology: artifacts.modelTopology,
-    weightsManifest: [{ paths: [BASE_WEIGHTS_FILE], weights: artifacts.weightSpecs }],
-  });
+  const modelJson = JSON.stringify(layersModelJson(artifacts.modelTopology, artifacts.weightSpecs, BASE_WEIGHTS_FILE, `TensorFlow.js tfjs-layers v${tf.version_layers}`));
   return { modelJson, weights: [{ name: BASE_WEIGHTS_FILE, bytes }] };
 }
 

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { savedArtifacts } from './artifacts';
 import { BASES, type BaseId, type BaseSpec } from '../bases';
 import { IMAGE_SIZE, type HeadConfig } from '../meta';
-import { checkModelJson, ModelFilesRefused, type ModelFilesCode } from './modelFiles';
+import { checkModelJson, layersModelJson, ModelFilesRefused, type ModelFilesCode } from './modelFiles';
 import { PREPROCESSING } from '../trainedFormat';
 
 export const MODEL_FILE = 'model.json';
@@ -63,13 +63,7 @@ export function metadataFor(labels: string[], head: HeadConfig, fineTunedBlocks:
 /** model.json + one weights file + metadata.json, as files to download. */
 export async function exportClassifier(model: tf.LayersModel, metadata: ClassifierMetadata): Promise<{ name: string; blob: Blob }[]> {
   const saved = await savedArtifacts(model);
-  const modelJson = {
-    format: 'layers-model',
-    generatedBy: saved.generatedBy,
-    convertedBy: null,
-    modelTopology: saved.modelTopology,
-    weightsManifest: [{ paths: [WEIGHTS_FILE], weights: saved.weightSpecs }],
-  };
+  const modelJson = layersModelJson(saved.modelTopology, saved.weightSpecs, WEIGHTS_FILE, saved.generatedBy);
   const weightParts = Array.isArray(saved.weightData) ? saved.weightData : [saved.weightData];
   return [
     { name: MODEL_FILE, blob: new Blob([JSON.stringify(modelJson)], { type: 'application/json' }) },

@@ -21,6 +21,11 @@ export class ModelFilesRefused extends Error {
   }
 }
 
+/** model.json of a tfjs layers model whose weights are one file, `weightsFile`. */
+export function layersModelJson(modelTopology: unknown, weights: readonly unknown[] | undefined, weightsFile: string, generatedBy: string | undefined) {
+  return { format: 'layers-model', generatedBy, convertedBy: null, modelTopology, weightsManifest: [{ paths: [weightsFile], weights }] };
+}
+
 /** One weight of a tfjs weights manifest. */
 export interface WeightSpec {
   name: string;

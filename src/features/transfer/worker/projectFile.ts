@@ -18,7 +18,7 @@ import { strFromU8, strToU8, unzipSync, zipSync, type Zippable } from 'fflate';
 import { isBaseId, type BaseId } from '../bases';
 import { MAX_CLASSES, normalizeHead, OPTIMIZERS, POOLINGS, type HeadConfig } from '../meta';
 import { PROJECT_VERSION, type ProjectErrorCode } from '../projectMeta';
-import { isObject, type WeightSpec } from './modelFiles';
+import { isObject, layersModelJson, type WeightSpec } from './modelFiles';
 
 import { imageFileName } from './datasetZip';
 import { checkModelJson, ModelFilesRefused } from './modelFiles';
@@ -109,9 +109,8 @@ export function sanitizeHead(value: unknown): HeadConfig {
   }
   if ((POOLINGS as readonly unknown[]).includes(saved.pooling)) valid.pooling = saved.pooling;
   if ((OPTIMIZERS as readonly unknown[]).includes(saved.optimizer)) valid.optimizer = saved.optimizer;
-  for (const key of ['refit', 'augment', 'augmentScratch'] as const) if (typeof saved[key] === 'boolean') valid[key] = saved[key];
-  if (saved.augmentation !== undefined) valid.augmentation = saved.augmentation;
-  return normalizeHead(valid as Partial<HeadConfig>);
+  // normalizeHead keeps the booleans that are booleans and makes the augmentation valid
+  return normalizeHead({ ...valid, refit: saved.refit, augment: saved.augment, augmentScratch: saved.augmentScratch, augmentation: saved.augmentation } as Partial<HeadConfig>);
 }
 
 const isStringArray = (value: unknown): value is string[] => Array.isArray(value) && value.every((v) => typeof v === 'string');
@@ -180,7 +179,7 @@ export function writeProject(project: Project, createdAt: Date = new Date()): Ui
   project.classes.forEach((c, k) => c.photos.forEach((photo, n) => (entries[paths[k][n]] = [photo.bytes, stored])));
   if (project.classifier) {
     const { modelTopology, weightSpecs, weightData } = project.classifier.artifacts;
-    const modelJson = { format: 'layers-model', generatedBy: 'Neural Playground', convertedBy: null, modelTopology, weightsManifest: [{ paths: [WEIGHTS_NAME], weights: weightSpecs }] };
+    const modelJson = layersModelJson(modelTopology, weightSpecs, WEIGHTS_NAME, 'Neural Playground');
     entries[MODEL_PATH] = [strToU8(JSON.stringify(modelJson)), text];
     entries[`classifier/${WEIGHTS_NAME}`] = [weightData, stored];
   }
