@@ -8,8 +8,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { expectProject, loadProject } from './badInput';
 import { expect, test } from './offline';
 import { chooseBase, imagesOf, openStudio, predictProbabilities } from './studio';
 
@@ -29,15 +29,6 @@ function rewrite(path: string, out: string, edit: (manifest: Record<string, unkn
   return out;
 }
 
-async function expectProject(page: Page, names: string[], counts: number[]): Promise<void> {
-  const cards = page.getByTestId('class-card');
-  await expect(cards).toHaveCount(names.length);
-  for (const [k, name] of names.entries()) {
-    await expect(cards.nth(k).getByTestId('class-name')).toHaveValue(name);
-    await expect(cards.nth(k).getByTestId('class-count')).toHaveText(`${counts[k]} images`, { timeout: 30_000 });
-  }
-}
-
 const top = (probabilities: number[]) => probabilities.indexOf(Math.max(...probabilities));
 
 test('save a project, open it in a fresh profile: same classes, counts and prediction; bad files change nothing; open asks first and undo restores', async ({ page, browser }) => {
@@ -45,12 +36,7 @@ test('save a project, open it in a fresh profile: same classes, counts and predi
   // 1. A trained project with three classes.
   await openStudio(page, '');
   await page.getByTestId('add-class').click();
-  const cards = page.getByTestId('class-card');
-  for (const [k, name] of NAMES.entries()) {
-    await cards.nth(k).getByTestId('class-name').fill(name);
-    await cards.nth(k).locator('input[type=file]').setInputFiles(imagesOf(String(k)).slice(0, PER_CLASS));
-  }
-  await expectProject(page, NAMES, [PER_CLASS, PER_CLASS, PER_CLASS]);
+  await loadProject(page, { names: NAMES, counts: [PER_CLASS, PER_CLASS, PER_CLASS] });
   await page.getByRole('button', { name: /^Train/ }).first().click(); // the Train button (first in the page's order)
   await expect(page.getByTestId('train-status')).toHaveText('done', { timeout: 180_000 });
   const trained = await predictProbabilities(page, probe);
@@ -72,7 +58,7 @@ test('save a project, open it in a fresh profile: same classes, counts and predi
   await other.getByTestId('open-project').setInputFiles(saved);
   await expect(other.getByTestId('project-status')).toHaveAttribute('data-status', 'opened', { timeout: 60_000 });
   await expect(other.getByTestId('project-confirm')).toHaveCount(0);
-  await expectProject(other, NAMES, [PER_CLASS, PER_CLASS, PER_CLASS]);
+  await expectProject(other, { names: NAMES, counts: [PER_CLASS, PER_CLASS, PER_CLASS] });
   const opened = await predictProbabilities(other, probe);
   expect(top(opened)).toBe(top(trained));
   opened.forEach((p, k) => expect(Math.abs(p - trained[k])).toBeLessThan(1e-4));
@@ -80,7 +66,7 @@ test('save a project, open it in a fresh profile: same classes, counts and predi
   // … and it is that profile's project now: a reload keeps it.
   await other.reload();
   await expect(other.getByTestId('model-status')).toHaveText('ready', { timeout: 60_000 });
-  await expectProject(other, NAMES, [PER_CLASS, PER_CLASS, PER_CLASS]);
+  await expectProject(other, { names: NAMES, counts: [PER_CLASS, PER_CLASS, PER_CLASS] });
   const reloaded = await predictProbabilities(other, probe);
   reloaded.forEach((p, k) => expect(Math.abs(p - trained[k])).toBeLessThan(1e-4));
 
@@ -102,7 +88,7 @@ test('save a project, open it in a fresh profile: same classes, counts and predi
     await expect(status).toHaveAttribute('data-code', code, { timeout: 30_000 });
     await expect(status).toHaveText(text);
     await expect(other.getByTestId('project-confirm')).toHaveCount(0);
-    await expectProject(other, NAMES, [PER_CLASS, PER_CLASS, PER_CLASS]);
+    await expectProject(other, { names: NAMES, counts: [PER_CLASS, PER_CLASS, PER_CLASS] });
   }
   // A base that cannot be loaded (its hosted folder unreachable): said, and the project and its base stay.
   await fresh.route('https://storage.googleapis.com/**', (route) => route.abort());
@@ -111,7 +97,7 @@ test('save a project, open it in a fresh profile: same classes, counts and predi
   await expect(other.getByTestId('project-status')).toHaveAttribute('data-code', 'projectBaseUnavailable', { timeout: 60_000 });
   await expect(other.getByTestId('project-status')).toHaveText(/MobileNet v2 0\.5.*could not be loaded/);
   await expect(other.getByTestId('model-status')).toHaveAttribute('data-base', 'mobilenet_v2_0.35');
-  await expectProject(other, NAMES, [PER_CLASS, PER_CLASS, PER_CLASS]);
+  await expectProject(other, { names: NAMES, counts: [PER_CLASS, PER_CLASS, PER_CLASS] });
   const kept = await predictProbabilities(other, probe);
   kept.forEach((p, k) => expect(Math.abs(p - trained[k])).toBeLessThan(1e-4));
 
@@ -128,17 +114,17 @@ test('save a project, open it in a fresh profile: same classes, counts and predi
   await expect(other.getByTestId('project-confirm')).toContainText(`(${3 * PER_CLASS} photos in 3 classes) with the one in this file (4 photos in 2 classes)`);
   await other.getByTestId('project-cancel').click();
   await expect(other.getByTestId('project-confirm')).toHaveCount(0);
-  await expectProject(other, NAMES, [PER_CLASS, PER_CLASS, PER_CLASS]);
+  await expectProject(other, { names: NAMES, counts: [PER_CLASS, PER_CLASS, PER_CLASS] });
 
   await other.getByTestId('open-project').setInputFiles(small);
   await other.getByTestId('project-replace').click();
   await expect(other.getByTestId('project-status')).toHaveAttribute('data-status', 'opened', { timeout: 60_000 });
-  await expectProject(other, ['small 0', 'small 1'], [2, 2]);
+  await expectProject(other, { names: ['small 0', 'small 1'], counts: [2, 2] });
   await expect(other.getByTestId('classifier-source')).toHaveCount(0);
 
   await other.getByTestId('project-undo').click();
   await expect(other.getByTestId('project-status')).toHaveAttribute('data-status', 'undone', { timeout: 60_000 });
-  await expectProject(other, NAMES, [PER_CLASS, PER_CLASS, PER_CLASS]);
+  await expectProject(other, { names: NAMES, counts: [PER_CLASS, PER_CLASS, PER_CLASS] });
   await expect(other.getByTestId('project-undo')).toHaveCount(0);
   const undone = await predictProbabilities(other, probe);
   undone.forEach((p, k) => expect(Math.abs(p - trained[k])).toBeLessThan(1e-4));
@@ -149,12 +135,7 @@ test('a fine-tuned project on another base (MobileNet v1 0.25) opens in a fresh 
   const folder = mkdtempSync(join(tmpdir(), 'np-project-ft-'));
   await openStudio(page, '');
   await chooseBase(page, 'mobilenet_v1_0.25');
-  const cards = page.getByTestId('class-card');
-  for (const k of [0, 1]) {
-    await cards.nth(k).getByTestId('class-name').fill(NAMES[k]);
-    await cards.nth(k).locator('input[type=file]').setInputFiles(imagesOf(String(k)).slice(0, 5));
-  }
-  await expectProject(page, NAMES.slice(0, 2), [5, 5]);
+  await loadProject(page, { names: NAMES.slice(0, 2), counts: [5, 5] });
   await page.getByTestId('fine-tune-blocks').fill('1');
   await page.getByTestId('fine-tune-epochs').fill('1');
   await page.getByRole('button', { name: /^Train/ }).first().click();
@@ -174,7 +155,7 @@ test('a fine-tuned project on another base (MobileNet v1 0.25) opens in a fresh 
   await openStudio(other, '');
   await other.getByTestId('open-project').setInputFiles(saved);
   await expect(other.getByTestId('project-status')).toHaveAttribute('data-status', 'opened', { timeout: 60_000 });
-  await expectProject(other, NAMES.slice(0, 2), [5, 5]);
+  await expectProject(other, { names: NAMES.slice(0, 2), counts: [5, 5] });
   await expect(other.getByTestId('model-status')).toHaveAttribute('data-base', 'mobilenet_v1_0.25');
   await expect(other.getByTestId('fine-tune-blocks')).toHaveValue('1');
   const opened = await predictProbabilities(other, probe);

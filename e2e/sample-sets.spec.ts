@@ -7,7 +7,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from './offline';
 import { join } from 'node:path';
-import { openStudio, SHARED } from './studio';
+import { openStudio, predictShown, SHARED } from './studio';
 
 test('a sample set fills 10 classes from the app itself, with its attribution and licence', async ({ page }) => {
   test.setTimeout(240_000);
@@ -56,10 +56,8 @@ test('a sample set fills 10 classes from the app itself, with its attribution an
   const set = index.sets.find((s: { id: string }) => s.id === 'sign-language-digits');
   let right = 0;
   for (const [k, { name, files }] of (set.classes as { name: string; files: string[] }[]).entries()) {
-    const before = await page.getByTestId('prediction').count() > 0 ? Number(await page.getByTestId('prediction').getAttribute('data-request')) : 0;
-    await page.getByTestId('predict-input').setInputFiles(join(SHARED, 'datasets', 'sign-language-digits', files.at(-1)!));
-    const shown = page.locator(`[data-testid="prediction"][data-request="${before + 1}"][data-ready="true"]`);
-    await expect(shown).toHaveAttribute('data-source', 'instant', { timeout: 60_000 });
+    const shown = await predictShown(page, join(SHARED, 'datasets', 'sign-language-digits', files.at(-1)!));
+    await expect(shown).toHaveAttribute('data-source', 'instant');
     if ((await shown.textContent())!.startsWith(`${name} (`)) right++;
     expect(name).toBe(String(k));
   }

@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { FileChooser, Page } from '@playwright/test';
+import type { FileChooser, Locator, Page } from '@playwright/test';
 import { expect } from './offline';
 
 /** ../shared (beside the checkout, in CI too), or SHARED_DIR. */
@@ -57,12 +57,17 @@ export function fileChoosers(page: Page): { next(timeoutMs?: number): Promise<Fi
   };
 }
 
-/** Predicts one image with the studio's classifier; returns the class probabilities shown (full precision). */
-export async function predictProbabilities(page: Page, path: string): Promise<number[]> {
+/** Predicts one image in the Predict panel; returns the prediction shown for it, once answered. */
+export async function predictShown(page: Page, path: string): Promise<Locator> {
   const current = page.getByTestId('prediction');
   const before = (await current.count()) > 0 ? Number(await current.getAttribute('data-request')) : 0;
   await page.getByTestId('predict-input').setInputFiles(path);
   const shown = page.locator(`[data-testid="prediction"][data-request="${before + 1}"][data-ready="true"]`);
   await expect(shown).toBeVisible({ timeout: 60_000 });
-  return JSON.parse((await shown.getAttribute('data-probabilities'))!);
+  return shown;
+}
+
+/** Predicts one image with the studio's classifier; returns the class probabilities shown (full precision). */
+export async function predictProbabilities(page: Page, path: string): Promise<number[]> {
+  return JSON.parse((await (await predictShown(page, path)).getAttribute('data-probabilities'))!);
 }
