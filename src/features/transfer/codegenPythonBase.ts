@@ -9,7 +9,7 @@ import type { BaseSpec } from './bases';
 /** The zip's folder with the base's TensorFlow.js files: train.py's default `--base`. */
 export const BASE_FOLDER = 'base';
 
-/** Python: read_tfjs_weights() and load_tfjs_weights(), self-contained (json, os; numpy comes with TensorFlow). */
+/** Python: read_tfjs_weights(), short_name() and load_tfjs_weights(), self-contained (json, os; numpy comes with TensorFlow). */
 export function tfjsWeightFunctions(): string[] {
   return [
     'def read_tfjs_weights(folder):',
@@ -43,6 +43,11 @@ export function tfjsWeightFunctions(): string[] {
     '    return weights',
     '',
     '',
+    'def short_name(variable):',
+    '    """A weight\'s own name: Keras 3 says kernel, Keras 2 conv1/kernel:0."""',
+    "    return variable.name.split('/')[-1].split(':')[0]",
+    '',
+    '',
     'def load_tfjs_weights(base, weights):',
     '    """Sets every weight of Keras\'s `base` from `weights` by layer name, checking each shape: stops',
     '    with the layer\'s name when one is missing or has another shape (another base or alpha)."""',
@@ -50,7 +55,7 @@ export function tfjsWeightFunctions(): string[] {
     '    for layer in base.layers:',
     '        values = []',
     '        for variable in layer.weights:',
-    "            short = variable.name.split('/')[-1].split(':')[0]  # Keras 3: 'kernel'; Keras 2: 'conv1/kernel:0'",
+    '            short = short_name(variable)',
     "            key = f'{layer.name}/{short}'",
     "            if key not in weights and short == 'kernel':",
     "                key = f'{layer.name}/depthwise_kernel'  # Keras 3 names a DepthwiseConv2D's kernel 'kernel'",
