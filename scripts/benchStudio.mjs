@@ -188,12 +188,15 @@ function runOnce(browser, options, split, seed, withRawPredict, blocked) {
     const truth = heldOutTruth(split);
     const replies = await predictHeldOut(page, urls);
     const names = split.map((s) => s.name);
-    const predicted = replies.map((reply) => names.indexOf(reply.labels[argmax(reply.probabilities)]));
+    const predicted = predictedIndexes(replies, names);
     // As many batches of 16 as there are training photos (all loaded in the worker).
     const raw = withRawPredict ? await rawPredict(page, Math.ceil(split.reduce((n, s) => n + s.train.length, 0) / 16)) : null;
     return { ...trained, baseId, heldOutAccuracy: accuracy(predicted, truth), testImages: truth.length, raw };
   });
 }
+
+/** Each reply's top class as an index into `names` (the classes in folder order). */
+const predictedIndexes = (replies, names) => replies.map((reply) => names.indexOf(reply.labels[argmax(reply.probabilities)]));
 
 /**
  * The instant predictions: the same photos dropped, never trained; the held-out photos predicted by
@@ -206,7 +209,7 @@ function instantOnce(browser, options, split, blocked) {
     const names = split.map((s) => s.name);
     const replies = await predictHeldOut(page, heldOutUrls(options, split), names);
     if (replies.some((reply) => reply.source !== 'instant')) throw new Error('an instant prediction was answered by a trained classifier');
-    return accuracy(replies.map((reply) => names.indexOf(reply.labels[argmax(reply.probabilities)])), heldOutTruth(split));
+    return accuracy(predictedIndexes(replies, names), heldOutTruth(split));
   });
 }
 
