@@ -6,12 +6,15 @@
 import { useCallback } from 'react';
 import { useI18n } from '../../../i18n/I18nProvider';
 import { MAX_CLASSES } from '../meta';
-import { readPhotoSetZip, ZipRefused, type PhotoSetGroup } from '../photoSetZip';
+import { MAX_PHOTO_SET_BYTES, MAX_PHOTO_SET_FILES, readPhotoSetZip, ZipRefused, type PhotoSetGroup } from '../photoSetZip';
 import type { SampleSet } from '../sampleSets';
 import { ImportDataset } from './ImportDataset';
 import { fetchSampleSet, SampleSets } from './SampleSets';
 import { usePhotoSetLoader, type Actions, type PhotoSetStatus } from './usePhotoSetLoader';
 import './photoSets.css';
+
+/** The zip limits the messages name (photoSetZip.ts): 1 GB, 5,000 files. */
+const LIMITS = { maxGB: MAX_PHOTO_SET_BYTES / 1e9, maxFiles: MAX_PHOTO_SET_FILES.toLocaleString('en-US') };
 
 interface Props {
   actions: Actions;
@@ -35,7 +38,7 @@ function StatusLine({ status }: { status: PhotoSetStatus }) {
           {status.full.length > 0 && <> {t('photoSets.status.full', { max: MAX_CLASSES, names: status.full.join(', ') })}</>}
         </span>
       )}
-      {status.phase === 'error' && t(`photoSets.error.${status.code}`, { detail: status.detail ?? '' })}
+      {status.phase === 'error' && t(`photoSets.error.${status.code}`, { detail: status.detail ?? '', ...LIMITS })}
     </div>
   );
 }
